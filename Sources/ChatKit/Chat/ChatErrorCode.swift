@@ -1,0 +1,29 @@
+/// The stable codes of `error` frames. Clients may switch on them; the `message` beside them is for people.
+public struct ChatErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { self.rawValue }
+
+    /// The frame is not a JSON object.
+    public static let badJSON = ChatErrorCode(rawValue: "bad_json")
+    /// `type` names no known request.
+    public static let unknownType = ChatErrorCode(rawValue: "unknown_type")
+    /// A field the request needs is absent.
+    public static let missingField = ChatErrorCode(rawValue: "missing_field")
+    /// A field has the wrong JSON type.
+    public static let badField = ChatErrorCode(rawValue: "bad_field")
+    /// `content` is longer than the server allows.
+    public static let tooLong = ChatErrorCode(rawValue: "too_long")
+    /// A room name is empty, too long or holds characters that are not allowed.
+    public static let invalidRoom = ChatErrorCode(rawValue: "invalid_room")
+    /// `say`, `leave` or `users` for a room the sender has not joined.
+    public static let notInRoom = ChatErrorCode(rawValue: "not_in_room")
+    /// `join` for a room the sender is already in.
+    public static let alreadyInRoom = ChatErrorCode(rawValue: "already_in_room")
+    /// `whisper` to a name no one connected has.
+    public static let unknownUser = ChatErrorCode(rawValue: "unknown_user")
+    /// The connection sent faster than the server's rate limit.
+    public static let rateLimited = ChatErrorCode(rawValue: "rate_limited")
+    /// The connection is in as many rooms as the server allows.
+    public static let tooManyRooms = ChatErrorCode(rawValue: "too_many_rooms")
+}

@@ -1,0 +1,322 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// The chat hub: who is connected, which rooms exist, who is in them, and the fan-out.
+///
+/// One lock guards all of it. Room messages get their `seq` and are queued on every member's connection
+/// while the lock is held, so every member's queue sees a room's messages in `seq` order whatever thread
+/// sent them. Queuing never waits for a socket: a member whose queue is full is a slow consumer and is
+/// disconnected (1008) after the lock is released; the others are not slowed down.
+public final class ChatHub: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var members: [String: ChatMember] = [:]
+    /// Names promised to connections whose upgrade is in flight, by channel.
+    private var reservations: [String: ObjectIdentifier] = [:]
+    private var rooms: [String: Room] = [:]
+    private let configuration: ServerConfiguration
+    let stats: ServerStats
+
+    init(configuration: ServerConfiguration, stats: ServerStats) {
+        self.configuration = configuration
+        self.stats = stats
+    }
+
+    // MARK: Names
+
+    /// Whether `name` is in use or promised to a connection being upgraded.
+    func isNameTaken(_ name: String) -> Bool {
+        self.lock.withLock { self.members[name] != nil || self.reservations[name] != nil }
+    }
+
+    /// Promises `name` to `channel` until it attaches or closes; `false` when the name is taken.
+    func reserve(_ name: String, for channel: Channel) -> Bool {
+        let reserved: Bool = self.lock.withLock {
+            if self.members[name] != nil || self.reservations[name] != nil { return false }
+            self.reservations[name] = ObjectIdentifier(channel)
+            return true
+        }
+        if reserved {
+            let id = ObjectIdentifier(channel)
+            channel.closeFuture.whenComplete { _ in
+                self.lock.withLock {
+                    if self.reservations[name] == id { self.reservations[name] = nil }
+                }
+            }
+        }
+        return reserved
+    }
+
+    // MARK: Connections
+
+    /// Registers a member whose WebSocket just opened, sends `welcome`, and joins `room` if given.
+    func attach(_ member: ChatMember, initialRoom: String?) {
+        self.lock.withLock {
+            self.reservations[member.name] = nil
+            self.members[member.name] = member
+        }
+        self.send(.welcome(name: member.name), to: member)
+        if let initialRoom {
+            self.join(member, room: initialRoom, id: nil)
+        }
+    }
+
+    /// Removes a member whose connection closed: it leaves every room, and the others see it go.
+    func detach(_ member: ChatMember) {
+        let overflowed: [ChatMember] = self.lock.withLock {
+            guard self.members[member.name] === member else { return [] }
+            self.members[member.name] = nil
+            var overflowed: [ChatMember] = []
+            for roomName in member.rooms.sorted() {
+                overflowed += self.removeLocked(member, from: roomName)
+            }
+            member.rooms.removeAll()
+            return overflowed
+        }
+        self.dropSlowConsumers(overflowed)
+    }
+
+    // MARK: Requests
+
+    /// Carries out one client request.
+    func handle(_ frame: ClientFrame, from member: ChatMember) {
+        switch frame {
+        case .join(let room, let id): self.join(member, room: room, id: id)
+        case .leave(let room, let id): self.leave(member, room: room, id: id)
+        case .say(let room, let content, let id): self.say(member, room: room, content: content, id: id)
+        case .whisper(let to, let content, let id): self.whisper(member, to: to, content: content, id: id)
+        case .users(let room, let id): self.users(member, room: room, id: id)
+        }
+    }
+
+    private func join(_ member: ChatMember, room roomName: String, id: String?) {
+        if let problem = NameRules.roomNameProblem(roomName) {
+            return self.sendError(.invalidRoom, problem, id: id, to: member)
+        }
+        enum Outcome { case joined([ChatMember]), already, tooMany }
+        let outcome: Outcome = self.lock.withLock {
+            if member.rooms.contains(roomName) { return .already }
+            if member.rooms.count >= self.configuration.maxRoomsPerConnection { return .tooMany }
+            let room = self.rooms[roomName] ?? {
+                let room = Room(name: roomName, historyCapacity: self.configuration.historySize)
+                self.rooms[roomName] = room
+                return room
+            }()
+            let overflowed = self.fanOutLocked(.presence(room: roomName, name: member.name, event: .join), in: room)
+            room.members[member.name] = member
+            member.rooms.insert(roomName)
+            // Acknowledge and replay history inside the lock, so no message can slip in between.
+            self.sendLocked(.joined(room: roomName, name: member.name, seq: room.seq, id: id), to: member)
+            self.sendLocked(.history(room: roomName, messages: Array(room.history), id: id), to: member)
+            return .joined(overflowed)
+        }
+        switch outcome {
+        case .joined(let overflowed): self.dropSlowConsumers(overflowed)
+        case .already: self.sendError(.alreadyInRoom, "already in room \"\(roomName)\"", id: id, to: member)
+        case .tooMany:
+            self.sendError(
+                .tooManyRooms, "already in \(self.configuration.maxRoomsPerConnection) rooms", id: id, to: member)
+        }
+    }
+
+    private func leave(_ member: ChatMember, room roomName: String, id: String?) {
+        let overflowed: [ChatMember]? = self.lock.withLock {
+            guard member.rooms.contains(roomName) else { return nil }
+            let overflowed = self.removeLocked(member, from: roomName)
+            member.rooms.remove(roomName)
+            self.sendLocked(.left(room: roomName, id: id), to: member)
+            return overflowed
+        }
+        guard let overflowed else {
+            return self.sendError(.notInRoom, "not in room \"\(roomName)\"", id: id, to: member)
+        }
+        self.dropSlowConsumers(overflowed)
+    }
+
+    private func say(_ member: ChatMember, room roomName: String, content: String, id: String?) {
+        guard content.utf8.count <= self.configuration.maxContentBytes else {
+            return self.sendError(
+                .tooLong, "content is longer than \(self.configuration.maxContentBytes) bytes", id: id, to: member)
+        }
+        let ts = Self.nowMilliseconds()
+        let overflowed: [ChatMember]? = self.lock.withLock {
+            guard member.rooms.contains(roomName), let room = self.rooms[roomName] else { return nil }
+            let message = room.post(from: member.name, content: content, id: id, ts: ts)
+            return self.fanOutLocked(.message(message), in: room)
+        }
+        guard let overflowed else {
+            return self.sendError(.notInRoom, "not in room \"\(roomName)\"", id: id, to: member)
+        }
+        self.dropSlowConsumers(overflowed)
+    }
+
+    private func whisper(_ member: ChatMember, to name: String, content: String, id: String?) {
+        guard content.utf8.count <= self.configuration.maxContentBytes else {
+            return self.sendError(
+                .tooLong, "content is longer than \(self.configuration.maxContentBytes) bytes", id: id, to: member)
+        }
+        let whisper = WhisperMessage(from: member.name, to: name, content: content, id: id, ts: Self.nowMilliseconds())
+        let buffer = Self.encode(.whisper(whisper))
+        let overflowed: [ChatMember]? = self.lock.withLock {
+            guard let recipient = self.members[name] else { return nil }
+            let targets = recipient === member ? [member] : [recipient, member]
+            return self.queueLocked(buffer, to: targets)
+        }
+        guard let overflowed else {
+            return self.sendError(.unknownUser, "no user named \"\(name)\" is connected", id: id, to: member)
+        }
+        self.dropSlowConsumers(overflowed)
+    }
+
+    private func users(_ member: ChatMember, room roomName: String, id: String?) {
+        let names: [String]? = self.lock.withLock {
+            guard member.rooms.contains(roomName) else { return nil }
+            return self.rooms[roomName]?.sortedMemberNames
+        }
+        guard let names else {
+            return self.sendError(.notInRoom, "not in room \"\(roomName)\"", id: id, to: member)
+        }
+        self.send(.users(room: roomName, names: names, id: id), to: member)
+    }
+
+    // MARK: Operator actions
+
+    /// Posts an announcement from `@system` to an existing room; `nil` when the room does not exist.
+    public func announce(room roomName: String, content: String) -> ChatMessage? {
+        let ts = Self.nowMilliseconds()
+        let result: (ChatMessage, [ChatMember])? = self.lock.withLock {
+            guard let room = self.rooms[roomName] else { return nil }
+            let message = room.post(from: NameRules.systemSender, content: content, id: nil, ts: ts)
+            return (message, self.fanOutLocked(.message(message), in: room))
+        }
+        guard let (message, overflowed) = result else { return nil }
+        self.dropSlowConsumers(overflowed)
+        return message
+    }
+
+    /// Closes a user's connection with 1008 and `reason`; `false` when no such user is connected.
+    public func kick(_ name: String, reason: String) -> Bool {
+        guard let member = self.lock.withLock({ self.members[name] }) else { return false }
+        member.connection.close(code: WebSocketCloseCode.policyViolation, reason: reason)
+        return true
+    }
+
+    /// Closes every connection with `code` (1001 on shutdown).
+    func closeAll(code: UInt16, reason: String) {
+        let everyone = self.lock.withLock { Array(self.members.values) }
+        for member in everyone {
+            member.connection.close(code: code, reason: reason)
+        }
+    }
+
+    /// Rooms with their member count and last `seq`, sorted by name.
+    public func roomSummaries() -> [RoomSummary] {
+        self.lock.withLock {
+            self.rooms.values.map {
+                RoomSummary(name: $0.name, members: $0.members.count, seq: $0.seq, historySize: $0.history.count)
+            }
+        }.sorted { $0.name < $1.name }
+    }
+
+    /// Members of a room with what operators may see of them; `nil` when the room does not exist.
+    public func memberDetails(room roomName: String) -> [MemberDetail]? {
+        self.lock.withLock {
+            self.rooms[roomName].map { room in
+                room.members.values.map {
+                    MemberDetail(
+                        name: $0.name, remoteAddress: $0.remoteAddress, connectedSince: $0.connectedAt,
+                        rooms: $0.rooms.sorted())
+                }
+            }
+        }?.sorted { $0.name < $1.name }
+    }
+
+    /// Number of rooms.
+    public var roomCount: Int { self.lock.withLock { self.rooms.count } }
+
+    // MARK: Sending (the `Locked` ones must run with the lock held)
+
+    private func removeLocked(_ member: ChatMember, from roomName: String) -> [ChatMember] {
+        guard let room = self.rooms[roomName] else { return [] }
+        room.members[member.name] = nil
+        if room.members.isEmpty {
+            self.rooms[roomName] = nil
+            return []
+        }
+        return self.fanOutLocked(.presence(room: roomName, name: member.name, event: .leave), in: room)
+    }
+
+    /// Encodes `frame` once and queues the same bytes on every member of `room`.
+    private func fanOutLocked(_ frame: ServerFrame, in room: Room) -> [ChatMember] {
+        guard !room.members.isEmpty else { return [] }
+        return self.queueLocked(Self.encode(frame), to: room.members.values)
+    }
+
+    private func queueLocked<Members: Collection>(_ buffer: ByteBuffer, to targets: Members) -> [ChatMember]
+    where Members.Element == ChatMember {
+        var overflowed: [ChatMember] = []
+        var delivered = 0
+        for member in targets {
+            switch member.connection.send(textBuffer: buffer) {
+            case .queued: delivered += 1
+            case .queueFull: overflowed.append(member)
+            case .closed: break
+            }
+        }
+        self.stats.countOut(copies: delivered, bytesEach: buffer.readableBytes)
+        return overflowed
+    }
+
+    private func sendLocked(_ frame: ServerFrame, to member: ChatMember) {
+        let overflowed = self.queueLocked(Self.encode(frame), to: CollectionOfOne(member))
+        // The lock is held: the close only queues a frame and a timer, so it is safe here.
+        for member in overflowed { self.closeSlowConsumer(member) }
+    }
+
+    private func send(_ frame: ServerFrame, to member: ChatMember) {
+        self.dropSlowConsumers(self.queueLocked(Self.encode(frame), to: CollectionOfOne(member)))
+    }
+
+    func sendError(_ code: ChatErrorCode, _ message: String, id: String?, to member: ChatMember) {
+        self.stats.countError(code)
+        self.send(.error(code: code, message: message, id: id), to: member)
+    }
+
+    private func dropSlowConsumers(_ members: [ChatMember]) {
+        for member in members { self.closeSlowConsumer(member) }
+    }
+
+    private func closeSlowConsumer(_ member: ChatMember) {
+        let reason = "slow consumer: send queue full"
+        if member.connection.close(code: WebSocketCloseCode.policyViolation, reason: reason) {
+            self.stats.slowConsumersDropped.wrappingIncrement(ordering: .relaxed)
+        }
+    }
+
+    static func encode(_ frame: ServerFrame) -> ByteBuffer {
+        ByteBuffer(bytes: JSONText.data(frame))
+    }
+
+    static func nowMilliseconds() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1000).rounded())
+    }
+}
+
+/// A room as `GET /admin/rooms` lists it.
+public struct RoomSummary: Codable, Sendable, Equatable {
+    public var name: String
+    public var members: Int
+    /// The last `seq` assigned.
+    public var seq: Int
+    /// Messages kept in history.
+    public var historySize: Int
+}
+
+/// A room member as `GET /admin/rooms/{room}/users` lists it.
+public struct MemberDetail: Codable, Sendable, Equatable {
+    public var name: String
+    /// For operators only; never sent to chat users.
+    public var remoteAddress: String
+    public var connectedSince: Date
+    public var rooms: [String]
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// A request a chat client sends, as a JSON text frame with a `type` field (see docs/protocol.md).
+public enum ClientFrame: Sendable, Equatable {
+    /// Join a room (created on first join).
+    case join(room: String, id: String?)
+    /// Leave a room.
+    case leave(room: String, id: String?)
+    /// Broadcast `content` to every member of `room`, the sender included.
+    case say(room: String, content: String, id: String?)
+    /// Send `content` to one user only; the sender gets an echo.
+    case whisper(to: String, content: String, id: String?)
+    /// Ask for the names of a room's members.
+    case users(room: String, id: String?)
+
+    /// The client's correlation id, echoed on everything the server sends about this request.
+    public var id: String? {
+        switch self {
+        case .join(_, let id), .leave(_, let id), .say(_, _, let id), .whisper(_, _, let id), .users(_, let id):
+            return id
+        }
+    }
+}
+
+/// Why a text frame is not a valid ``ClientFrame``: a stable `code` and a sentence for people.
+public struct ClientFrameError: Error, Sendable, Equatable {
+    /// The stable error code sent in the `error` frame (`bad_json`, `unknown_type`, `missing_field`, …).
+    public var code: ChatErrorCode
+    /// What was wrong, naming the field.
+    public var message: String
+    /// The request's `id`, when it could be read.
+    public var id: String?
+}
+
+extension ClientFrame {
+    /// Parses one text frame. Errors name the offending field and carry the request's `id` when readable.
+    public static func decode(_ text: String) -> Result<ClientFrame, ClientFrameError> {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [])
+        } catch {
+            return .failure(ClientFrameError(code: .badJSON, message: "frame is not valid JSON", id: nil))
+        }
+        guard let fields = object as? [String: Any] else {
+            return .failure(ClientFrameError(code: .badJSON, message: "frame must be a JSON object", id: nil))
+        }
+        var reader = FieldReader(fields: fields)
+        do {
+            reader.id = try reader.optionalString("id")
+            guard let type = try reader.optionalString("type") else {
+                throw reader.error(.missingField, "missing field \"type\"")
+            }
+            switch type {
+            case "join": return .success(.join(room: try reader.string("room"), id: reader.id))
+            case "leave": return .success(.leave(room: try reader.string("room"), id: reader.id))
+            case "users": return .success(.users(room: try reader.string("room"), id: reader.id))
+            case "say":
+                let room = try reader.string("room")
+                return .success(.say(room: room, content: try reader.string("content"), id: reader.id))
+            case "whisper":
+                let to = try reader.string("to")
+                return .success(.whisper(to: to, content: try reader.string("content"), id: reader.id))
+            default:
+                throw reader.error(.unknownType, "unknown type \"\(type.prefix(40))\"")
+            }
+        } catch let error as ClientFrameError {
+            return .failure(error)
+        } catch {
+            return .failure(ClientFrameError(code: .badJSON, message: "\(error)", id: reader.id))
+        }
+    }
+
+    /// Encodes the request as the JSON text a client sends.
+    public func encoded() -> String {
+        var fields: [String: String] = [:]
+        switch self {
+        case .join(let room, _): fields = ["type": "join", "room": room]
+        case .leave(let room, _): fields = ["type": "leave", "room": room]
+        case .users(let room, _): fields = ["type": "users", "room": room]
+        case .say(let room, let content, _): fields = ["type": "say", "room": room, "content": content]
+        case .whisper(let to, let content, _): fields = ["type": "whisper", "to": to, "content": content]
+        }
+        if let id = self.id { fields["id"] = id }
+        return JSONText.encode(fields)
+    }
+}
+
+/// Reads typed fields out of a decoded JSON object, producing errors that name the field.
+private struct FieldReader {
+    let fields: [String: Any]
+    var id: String?
+
+    func error(_ code: ChatErrorCode, _ message: String) -> ClientFrameError {
+        ClientFrameError(code: code, message: message, id: self.id)
+    }
+
+    func optionalString(_ name: String) throws -> String? {
+        guard let value = self.fields[name], !(value is NSNull) else { return nil }
+        guard let string = value as? String else {
+            throw self.error(.badField, "field \"\(name)\" must be a string")
+        }
+        return string
+    }
+
+    func string(_ name: String) throws -> String {
+        guard let value = try self.optionalString(name) else {
+            throw self.error(.missingField, "missing field \"\(name)\"")
+        }
+        return value
+    }
+}

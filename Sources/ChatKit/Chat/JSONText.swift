@@ -1,0 +1,21 @@
+import Foundation
+
+/// Small JSON helpers shared by the protocol and HTTP code.
+enum JSONText {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// Encodes a value as compact JSON text with sorted keys.
+    static func encode<T: Encodable>(_ value: T) -> String {
+        String(decoding: Self.data(value), as: UTF8.self)
+    }
+
+    /// Encodes a value as compact JSON bytes with sorted keys.
+    static func data<T: Encodable>(_ value: T) -> Data {
+        // Encoding plain Codable values with string keys cannot fail.
+        (try? Self.encoder.encode(value)) ?? Data("null".utf8)
+    }
+}

@@ -1,0 +1,242 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+
+/// Settings of a client connection, each with its default.
+public struct ClientConfiguration: Sendable {
+    /// Limits and timers of the connection. Default: 64 KiB messages, a ping every 20 s.
+    public var webSocket: WebSocketConfiguration
+    /// How long TCP connect and the upgrade handshake may take together. Default 10 s.
+    public var connectTimeout: TimeAmount
+    /// Subprotocols offered in `Sec-WebSocket-Protocol`, in order of preference. Default none.
+    public var subprotocols: [String]
+    /// Extra request headers for the handshake (`Authorization`, `Origin`, …). Default none.
+    public var headers: [(String, String)]
+
+    /// Creates a configuration; every argument has the documented default.
+    public init(
+        webSocket: WebSocketConfiguration = WebSocketConfiguration(),
+        connectTimeout: TimeAmount = .seconds(10),
+        subprotocols: [String] = [],
+        headers: [(String, String)] = []
+    ) {
+        self.webSocket = webSocket
+        self.connectTimeout = connectTimeout
+        self.subprotocols = subprotocols
+        self.headers = headers
+    }
+}
+
+/// Something an open client connection delivers.
+public enum WebSocketEvent: Sendable, Equatable {
+    case text(String)
+    case binary(ByteBuffer)
+    /// The connection closed; 1006 when it dropped without a close frame. Always the last event.
+    case closed(code: UInt16, reason: String)
+}
+
+/// A WebSocket client connection (RFC 6455, frames masked) with its incoming messages as an `AsyncSequence`.
+///
+/// ```swift
+/// let client = try await WebSocketClient.connect(to: "ws://127.0.0.1:8080/ws?name=alice")
+/// try client.send(text: #"{"type":"join","room":"lobby"}"#)
+/// for await event in client.events { print(event) }
+/// ```
+public final class WebSocketClient: Sendable {
+    /// The underlying connection (send from any thread).
+    public let connection: WebSocketConnection
+    /// Incoming messages, then one `.closed` event.
+    public let events: AsyncStream<WebSocketEvent>
+    /// The subprotocol the server chose, if any.
+    public let subprotocol: String?
+
+    private init(connection: WebSocketConnection, events: AsyncStream<WebSocketEvent>, subprotocol: String?) {
+        self.connection = connection
+        self.events = events
+        self.subprotocol = subprotocol
+    }
+
+    /// Connects and completes the handshake; throws a ``WebSocketClientError`` saying what went wrong.
+    public static func connect(
+        to url: String,
+        configuration: ClientConfiguration = ClientConfiguration(),
+        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> WebSocketClient {
+        let parsed = try WebSocketURL(url)
+        let (stream, continuation) = AsyncStream.makeStream(of: WebSocketEvent.self)
+        let opened = try await Self.connect(
+            to: parsed, configuration: configuration, eventLoop: group.next(),
+            makeDelegate: { StreamDelegate(continuation: continuation) }
+        ).get()
+        return WebSocketClient(connection: opened.connection, events: stream, subprotocol: opened.subprotocol)
+    }
+
+    /// Queues a text message; throws when the queue is full or the connection is closed.
+    public func send(text: String) throws {
+        try Self.check(self.connection.send(text: text))
+    }
+
+    /// Queues a binary message; throws when the queue is full or the connection is closed.
+    public func send(binary: ByteBuffer) throws {
+        try Self.check(self.connection.send(binary: binary))
+    }
+
+    private static func check(_ result: WebSocketSendResult) throws {
+        switch result {
+        case .queued: return
+        case .queueFull: throw WebSocketClientError.sendQueueFull
+        case .closed: throw WebSocketClientError.closed
+        }
+    }
+
+    /// Starts the close handshake and waits until the TCP connection is closed.
+    public func close(code: UInt16 = WebSocketCloseCode.normal, reason: String = "") async {
+        self.connection.close(code: code, reason: reason)
+        try? await self.connection.closeFuture.get()
+    }
+
+    /// A connection that has completed its handshake.
+    public struct Opened: Sendable {
+        public var connection: WebSocketConnection
+        public var subprotocol: String?
+    }
+
+    /// Connects on `eventLoop` and hands messages to the delegate `makeDelegate` builds on that loop: the
+    /// callback form that load generators use to run thousands of connections without a task each.
+    public static func connect(
+        to url: WebSocketURL,
+        configuration: ClientConfiguration,
+        eventLoop: EventLoop,
+        makeDelegate: @escaping @Sendable () -> WebSocketDelegate
+    ) -> EventLoopFuture<Opened> {
+        let upgraded = eventLoop.makePromise(of: Opened.self)
+        let requestKey = NIOWebSocketClientUpgrader.randomRequestKey()
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(configuration.connectTimeout)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let upgrader = NIOWebSocketClientUpgrader(
+                        requestKey: requestKey,
+                        maxFrameSize: configuration.webSocket.maxMessageBytes,
+                        automaticErrorHandling: false,
+                        upgradePipelineHandler: { channel, response in
+                            channel.eventLoop.makeCompletedFuture {
+                                let collector = try channel.pipeline.syncOperations.handler(type: HandshakeResponseHandler.self)
+                                channel.pipeline.syncOperations.removeHandler(collector, promise: nil)
+                                let handler = WebSocketHandler(
+                                    role: .client, configuration: configuration.webSocket, delegate: makeDelegate())
+                                try channel.pipeline.syncOperations.addHandler(handler)
+                                if let connection = handler.connection {
+                                    let subprotocol = response.headers.first(name: "Sec-WebSocket-Protocol")
+                                    upgraded.succeed(Opened(connection: connection, subprotocol: subprotocol))
+                                }
+                            }
+                        }
+                    )
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        leftOverBytesStrategy: .forwardBytes,
+                        withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in })
+                    )
+                    try channel.pipeline.syncOperations.addHandler(HandshakeResponseHandler(promise: upgraded))
+                }
+            }
+
+        let timeout = eventLoop.scheduleTask(in: configuration.connectTimeout) {
+            upgraded.fail(WebSocketClientError.connectTimeout(url.description))
+        }
+        bootstrap.connect(host: url.host, port: url.port).whenComplete { result in
+            switch result {
+            case .failure(let error):
+                upgraded.fail(WebSocketClientError.unreachable(url: url.description, reason: Self.describe(error)))
+            case .success(let channel):
+                upgraded.futureResult.whenFailure { _ in channel.close(promise: nil) }
+                var headers = HTTPHeaders()
+                headers.add(name: "Host", value: url.hostHeader)
+                if !configuration.subprotocols.isEmpty {
+                    headers.add(name: "Sec-WebSocket-Protocol", value: configuration.subprotocols.joined(separator: ", "))
+                }
+                for (name, value) in configuration.headers { headers.add(name: name, value: value) }
+                let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: url.requestTarget, headers: headers)
+                channel.write(HTTPClientRequestPart.head(head), promise: nil)
+                channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+                channel.closeFuture.whenComplete { _ in
+                    upgraded.fail(WebSocketClientError.handshakeFailed("connection closed during the handshake"))
+                }
+            }
+        }
+        upgraded.futureResult.whenComplete { _ in timeout.cancel() }
+        return upgraded.futureResult
+    }
+
+    private static func describe(_ error: Error) -> String {
+        if let error = error as? NIOConnectionError, let first = error.connectionErrors.first {
+            return "\(first.error)"
+        }
+        if error is ChannelError { return "\(error)" }
+        return "\(error)"
+    }
+}
+
+/// Collects a refused handshake's response (status and body) so the caller learns why it was refused.
+private final class HandshakeResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+
+    private let promise: EventLoopPromise<WebSocketClient.Opened>
+    private var status: Int?
+    private var body = ""
+
+    init(promise: EventLoopPromise<WebSocketClient.Opened>) {
+        self.promise = promise
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch Self.unwrapInboundIn(data) {
+        case .head(let head):
+            self.status = Int(head.status.code)
+        case .body(let buffer):
+            if self.body.utf8.count < 4096 { self.body += String(buffer: buffer) }
+        case .end:
+            let status = self.status ?? 0
+            if status == 101 {
+                self.promise.fail(WebSocketClientError.handshakeFailed("invalid Sec-WebSocket-Accept in the 101 response"))
+            } else {
+                self.promise.fail(WebSocketClientError.handshakeRejected(status: status, body: self.body))
+            }
+            context.close(promise: nil)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // The upgrade handler reports a refused upgrade as an error, then passes the response on: wait for it.
+        if error is NIOHTTPClientUpgradeError { return }
+        self.promise.fail(WebSocketClientError.handshakeFailed("\(error)"))
+        context.close(promise: nil)
+    }
+}
+
+/// Feeds a client connection's messages into an `AsyncStream`.
+private final class StreamDelegate: WebSocketDelegate {
+    private let continuation: AsyncStream<WebSocketEvent>.Continuation
+
+    init(continuation: AsyncStream<WebSocketEvent>.Continuation) {
+        self.continuation = continuation
+    }
+
+    func webSocketDidOpen(_ connection: WebSocketConnection) {}
+
+    func webSocket(_ connection: WebSocketConnection, didReceiveText text: String) {
+        self.continuation.yield(.text(text))
+    }
+
+    func webSocket(_ connection: WebSocketConnection, didReceiveBinary data: ByteBuffer) {
+        self.continuation.yield(.binary(data))
+    }
+
+    func webSocketDidClose(_ connection: WebSocketConnection, code: UInt16, reason: String) {
+        self.continuation.yield(.closed(code: code, reason: reason))
+        self.continuation.finish()
+    }
+}

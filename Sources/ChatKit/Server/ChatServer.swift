@@ -1,0 +1,180 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+
+/// A chat server: WebSocket chat on `/ws`, health on `/healthz` and `/readyz`, the admin API under `/admin/`,
+/// all on one port.
+///
+/// ```swift
+/// let server = try await ChatServer.start(configuration: ServerConfiguration(port: 0))
+/// print(server.url)           // ws://127.0.0.1:PORT/ws
+/// try await server.shutdown() // close 1001 to everyone, then stop
+/// ```
+public final class ChatServer: Sendable {
+    /// The address the server listens on.
+    public let localAddress: SocketAddress
+    /// The counters behind `/healthz` and `/admin/stats`.
+    public var stats: ServerStats { self.context.stats }
+    /// The hub, for embedding programs that want to announce or kick without HTTP.
+    public var hub: ChatHub { self.context.hub }
+
+    private let context: ServerContext
+    private let group: EventLoopGroup
+    private let ownsGroup: Bool
+    private let serverChannel: Channel
+    private let children: ChildChannels
+    private let logger: Logger
+
+    private init(context: ServerContext, group: EventLoopGroup, ownsGroup: Bool, serverChannel: Channel,
+                 localAddress: SocketAddress, children: ChildChannels, logger: Logger) {
+        self.context = context
+        self.group = group
+        self.ownsGroup = ownsGroup
+        self.serverChannel = serverChannel
+        self.children = children
+        self.logger = logger
+        self.localAddress = localAddress
+    }
+
+    /// The bound port (useful with `port: 0`).
+    public var port: Int { self.localAddress.port ?? 0 }
+
+    /// The WebSocket URL of the chat endpoint, e.g. `ws://127.0.0.1:8080/ws`.
+    public var url: String {
+        let host = self.localAddress.ipAddress ?? "127.0.0.1"
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        return "ws://\(shownHost):\(self.port)/ws"
+    }
+
+    /// The base HTTP URL, e.g. `http://127.0.0.1:8080`.
+    public var httpURL: String {
+        String(self.url.dropLast("/ws".count)).replacingOccurrences(of: "ws://", with: "http://")
+    }
+
+    /// Binds and starts serving. Pass a `group` to share event loops with other code; otherwise the server
+    /// makes its own with `configuration.threads` threads and shuts it down with itself.
+    public static func start(
+        configuration: ServerConfiguration,
+        group: EventLoopGroup? = nil,
+        logger: Logger = Logger(label: "chatserver")
+    ) async throws -> ChatServer {
+        let ownsGroup = group == nil
+        let group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+        let context = ServerContext(configuration: configuration)
+        let children = ChildChannels()
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                children.insert(channel)
+                return channel.eventLoop.makeCompletedFuture {
+                    try Self.configureHTTP(channel: channel, context: context, logger: logger)
+                }
+            }
+        do {
+            let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+            guard let localAddress = channel.localAddress else {
+                try? await channel.close()
+                throw ChannelError.unknownLocalAddress
+            }
+            return ChatServer(
+                context: context, group: group, ownsGroup: ownsGroup, serverChannel: channel,
+                localAddress: localAddress, children: children, logger: logger)
+        } catch {
+            if ownsGroup { try? await group.shutdownGracefully() }
+            throw error
+        }
+    }
+
+    private static func configureHTTP(channel: Channel, context: ServerContext, logger: Logger) throws {
+        let configuration = context.configuration
+        let upgrader = NIOWebSocketServerUpgrader(
+            maxFrameSize: configuration.webSocket.maxMessageBytes,
+            automaticErrorHandling: false,
+            shouldUpgrade: { channel, head in
+                switch context.upgradeValidation.evaluate(head) {
+                case .success(let accepted) where context.hub.reserve(accepted.name, for: channel):
+                    return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
+                default:
+                    // Refused: the request goes on to HTTPServerHandler, which explains why.
+                    return channel.eventLoop.makeSucceededFuture(nil)
+                }
+            },
+            upgradePipelineHandler: { channel, head in
+                channel.eventLoop.makeCompletedFuture {
+                    guard case .success(let accepted) = UpgradeValidation(
+                        configuration: configuration, isNameTaken: { _ in false }
+                    ).evaluate(head) else {
+                        throw ChatServerError.upgradeRaced
+                    }
+                    let session = ChatSession(
+                        name: accepted.name, initialRoom: accepted.room, hub: context.hub, configuration: configuration)
+                    let handler = WebSocketHandler(role: .server, configuration: configuration.webSocket, delegate: session)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+        )
+        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+            withPipeliningAssistance: true,
+            withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
+                context.pipeline.syncOperations.removeHandler(name: HTTPServerHandler.name, promise: nil)
+            }),
+            withErrorHandling: true
+        )
+        try channel.pipeline.syncOperations.addHandler(HTTPServerHandler(server: context), name: HTTPServerHandler.name)
+    }
+
+    /// Stops accepting, closes every chat connection with 1001, waits for them up to the configured
+    /// deadline, drops what is left, and stops the event loops it owns.
+    public func shutdown() async throws {
+        self.context.isDraining.store(true, ordering: .relaxed)
+        try? await self.serverChannel.close()
+        self.context.hub.closeAll(code: WebSocketCloseCode.goingAway, reason: "server shutting down")
+        let deadline = NIODeadline.now() + self.context.configuration.shutdownDeadline
+        let openChannels = self.children.all()
+        for channel in openChannels where channel.isActive {
+            let remaining = deadline - .now()
+            guard remaining > .zero else { break }
+            let timeout = channel.eventLoop.scheduleTask(in: remaining) { channel.close(promise: nil) }
+            try? await channel.closeFuture.get()
+            timeout.cancel()
+        }
+        for channel in self.children.all() { try? await channel.close() }
+        if self.ownsGroup {
+            try await self.group.shutdownGracefully()
+        }
+    }
+
+    /// Completes when the listening socket is closed.
+    public var onClose: EventLoopFuture<Void> { self.serverChannel.closeFuture }
+}
+
+/// Errors of the chat server.
+public struct ChatServerError: Error, Sendable, CustomStringConvertible {
+    private enum Kind { case upgradeRaced }
+    private let kind: Kind
+    /// An upgrade passed validation and then failed it on the second look.
+    static let upgradeRaced = ChatServerError(kind: .upgradeRaced)
+    public var description: String { "upgrade request changed during the upgrade" }
+}
+
+/// The accepted connections that are still open, so shutdown can wait for them.
+private final class ChildChannels: Sendable {
+    private let channels = NIOLockedValueBox<[ObjectIdentifier: Channel]>([:])
+
+    func insert(_ channel: Channel) {
+        let id = ObjectIdentifier(channel)
+        self.channels.withLockedValue { $0[id] = channel }
+        channel.closeFuture.whenComplete { _ in
+            self.channels.withLockedValue { $0[id] = nil }
+        }
+    }
+
+    func all() -> [Channel] { self.channels.withLockedValue { Array($0.values) } }
+}

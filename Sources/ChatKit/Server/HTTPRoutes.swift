@@ -1,0 +1,143 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The plain HTTP side of the server: health, readiness, the admin API, and explanations of refused
+/// upgrades. Pure: a request in, a response out; the channel handler does the I/O.
+struct HTTPRoutes {
+    let server: ServerContext
+
+    func respond(to head: HTTPRequestHead, body: ByteBuffer?) -> HTTPResponse {
+        let target = RequestTarget(head.uri)
+        let segments = target.segments
+        switch segments.first {
+        case "healthz" where segments.count == 1:
+            return self.only(.GET, head) { self.health() }
+        case "readyz" where segments.count == 1:
+            return self.only(.GET, head) { self.readiness() }
+        case "ws" where segments.count == 1:
+            // NIO's upgrader passed this request on: say why it is not an acceptable upgrade.
+            switch self.server.upgradeValidation.evaluate(head) {
+            case .failure(let rejection): return HTTPResponse(rejection)
+            case .success:
+                return .error(.serviceUnavailable, "upgrade_failed", "the upgrade could not be completed: try again")
+            }
+        case "admin":
+            return self.admin(head, Array(segments.dropFirst()), body: body)
+        default:
+            return .error(.notFound, "not_found", "no such path: \(target.path)")
+        }
+    }
+
+    private func only(_ method: HTTPMethod, _ head: HTTPRequestHead, _ respond: () -> HTTPResponse) -> HTTPResponse {
+        guard head.method == method || (method == .GET && head.method == .HEAD) else {
+            return .error(
+                .methodNotAllowed, "method_not_allowed", "\(head.method) is not allowed here; use \(method)",
+                headers: [("Allow", "\(method)")])
+        }
+        return respond()
+    }
+
+    // MARK: Health
+
+    private struct Health: Codable {
+        var status: String
+        var uptimeSeconds: Double
+        var connections: Int
+        var rooms: Int
+    }
+
+    private func health() -> HTTPResponse {
+        let uptime = Double((NIODeadline.now() - self.server.startedAt).nanoseconds) / 1e9
+        let draining = self.server.isDraining.load(ordering: .relaxed)
+        return .json(.ok, Health(
+            status: draining ? "draining" : "ok",
+            uptimeSeconds: (uptime * 1000).rounded() / 1000,
+            connections: self.server.stats.connectionsCurrent.load(ordering: .relaxed),
+            rooms: self.server.hub.roomCount))
+    }
+
+    private func readiness() -> HTTPResponse {
+        if self.server.isDraining.load(ordering: .relaxed) {
+            return .json(.serviceUnavailable, ["status": "draining"])
+        }
+        return .json(.ok, ["status": "ready"])
+    }
+
+    // MARK: Admin
+
+    private func admin(_ head: HTTPRequestHead, _ path: [String], body: ByteBuffer?) -> HTTPResponse {
+        guard let token = self.server.configuration.adminToken, !token.isEmpty else {
+            return .error(.notFound, "admin_disabled", "the admin API is disabled: start the server with --admin-token")
+        }
+        guard let authorization = head.headers.first(name: "Authorization") else {
+            return .error(.unauthorized, "unauthorized", "missing Authorization: Bearer <token>",
+                          headers: [("WWW-Authenticate", "Bearer")])
+        }
+        guard Self.constantTimeEqual(authorization, "Bearer \(token)") else {
+            return .error(.unauthorized, "unauthorized", "wrong admin token", headers: [("WWW-Authenticate", "Bearer")])
+        }
+        let hub = self.server.hub
+        switch path.count {
+        case 1 where path[0] == "rooms":
+            return self.only(.GET, head) { .json(.ok, ["rooms": hub.roomSummaries()]) }
+        case 1 where path[0] == "stats":
+            return self.only(.GET, head) { .json(.ok, self.server.stats.snapshot) }
+        case 3 where path[0] == "rooms" && path[2] == "users":
+            return self.only(.GET, head) {
+                guard let users = hub.memberDetails(room: path[1]) else {
+                    return .error(.notFound, "unknown_room", "no room named \"\(path[1])\"")
+                }
+                return .json(.ok, RoomUsers(room: path[1], users: users))
+            }
+        case 3 where path[0] == "rooms" && path[2] == "messages":
+            return self.only(.POST, head) { self.announce(room: path[1], body: body) }
+        case 2 where path[0] == "users":
+            return self.only(.DELETE, head) {
+                let reason = RequestTarget(head.uri).query["reason"] ?? "kicked by an operator"
+                guard hub.kick(path[1], reason: reason) else {
+                    return .error(.notFound, "unknown_user", "no user named \"\(path[1])\" is connected")
+                }
+                return .json(.ok, ["kicked": path[1], "reason": reason])
+            }
+        default:
+            return .error(.notFound, "not_found", "no such admin path: \(head.uri)")
+        }
+    }
+
+    private struct RoomUsers: Codable {
+        var room: String
+        var users: [MemberDetail]
+    }
+
+    private struct Announcement: Codable {
+        var content: String
+    }
+
+    private func announce(room: String, body: ByteBuffer?) -> HTTPResponse {
+        guard let body, body.readableBytes > 0 else {
+            return .error(.badRequest, "missing_body", "send a JSON body {\"content\": \"…\"}")
+        }
+        let announcement: Announcement
+        do {
+            announcement = try JSONDecoder().decode(Announcement.self, from: Data(body.readableBytesView))
+        } catch {
+            return .error(.badRequest, "bad_json", "body must be a JSON object with a string field \"content\"")
+        }
+        let limit = self.server.configuration.maxContentBytes
+        guard announcement.content.utf8.count <= limit else {
+            return .error(.badRequest, "too_long", "content is longer than \(limit) bytes")
+        }
+        guard let message = self.server.hub.announce(room: room, content: announcement.content) else {
+            return .error(.notFound, "unknown_room", "no room named \"\(room)\"")
+        }
+        return .json(.created, message)
+    }
+
+    private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let a = Array(a.utf8), b = Array(b.utf8)
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for index in 0..<min(a.count, b.count) { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}

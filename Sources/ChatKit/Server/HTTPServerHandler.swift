@@ -1,0 +1,93 @@
+import NIOCore
+import NIOHTTP1
+
+/// Serves plain HTTP requests on a connection that has not (yet) become a WebSocket, and drops connections
+/// that take longer than the handshake timeout to send a complete request (slowloris).
+final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    static let name = "chat-http"
+
+    private let routes: HTTPRoutes
+    private let configuration: ServerConfiguration
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+    private var bodyTooLarge = false
+    private var requestTimer: Scheduled<Void>?
+
+    init(server: ServerContext) {
+        self.routes = HTTPRoutes(server: server)
+        self.configuration = server.configuration
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.armRequestTimer(context: context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.requestTimer?.cancel()
+        self.requestTimer = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch Self.unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            self.body = nil
+            self.bodyTooLarge = false
+        case .body(var chunk):
+            guard !self.bodyTooLarge else { return }
+            if (self.body?.readableBytes ?? 0) + chunk.readableBytes > self.configuration.maxRequestBodyBytes {
+                self.bodyTooLarge = true
+                self.body = nil
+            } else if self.body == nil {
+                self.body = chunk
+            } else {
+                self.body?.writeBuffer(&chunk)
+            }
+        case .end:
+            guard let head = self.head else { return }
+            self.requestTimer?.cancel()
+            self.requestTimer = nil
+            let response = self.bodyTooLarge
+                ? HTTPResponse.error(
+                    .payloadTooLarge, "body_too_large", "request body over \(self.configuration.maxRequestBodyBytes) bytes")
+                : self.routes.respond(to: head, body: self.body)
+            self.head = nil
+            self.body = nil
+            self.write(response, for: head, keepAlive: head.isKeepAlive && !self.bodyTooLarge, context: context)
+        }
+    }
+
+    private func write(_ response: HTTPResponse, for request: HTTPRequestHead, keepAlive: Bool,
+                       context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        headers.add(name: "Content-Length", value: "\(response.body.count)")
+        headers.add(name: "Cache-Control", value: "no-store")
+        for (name, value) in response.headers { headers.add(name: name, value: value) }
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(version: request.version, status: response.status, headers: headers)
+        context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
+        if request.method != .HEAD {
+            context.write(Self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
+        }
+        let done = context.writeAndFlush(Self.wrapOutboundOut(.end(nil)))
+        if keepAlive {
+            self.armRequestTimer(context: context)
+        } else {
+            let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+            done.whenComplete { _ in loopBoundContext.value.close(promise: nil) }
+        }
+    }
+
+    /// The next complete request must arrive within the handshake timeout.
+    private func armRequestTimer(context: ChannelHandlerContext) {
+        self.requestTimer?.cancel()
+        let channel = context.channel
+        self.requestTimer = context.eventLoop.scheduleTask(in: self.configuration.handshakeTimeout) {
+            channel.close(promise: nil)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import NIOCore
+
+/// Everything a ``ChatServer`` can be told, each field documented with its default.
+public struct ServerConfiguration: Sendable {
+    /// Address to bind. Default `127.0.0.1` (loopback only).
+    public var host: String
+    /// Port to bind; 0 picks a free one (read it back from ``ChatServer/port``). Default 8080.
+    public var port: Int
+    /// Limits and timers of every WebSocket connection; `sendQueueLimit` is the slow-consumer bound.
+    public var webSocket: WebSocketConfiguration
+    /// Messages each room keeps and sends to a member who joins. Default 50.
+    public var historySize: Int
+    /// Longest `content` of a `say` or `whisper`, in UTF-8 bytes; longer gets `too_long`. Default 8 KiB.
+    public var maxContentBytes: Int
+    /// Rooms one connection may be in at once. Default 100.
+    public var maxRoomsPerConnection: Int
+    /// Requests per second one connection may send on average; `nil` for no limit. Default `nil`.
+    public var rateLimitPerSecond: Double?
+    /// Requests one connection may send in a burst above the rate. Default 20.
+    public var rateLimitBurst: Int
+    /// Origins (`scheme://host[:port]`) whose pages may connect; `*` allows any. Requests with no `Origin`
+    /// header (command-line clients) and same-origin pages are always allowed. Default: none.
+    public var allowedOrigins: [String]
+    /// Bearer token of the admin API; `nil` disables `/admin/` (404). Default `nil`.
+    public var adminToken: String?
+    /// How long a connection may take to send a complete HTTP request (handshake included) before it is
+    /// dropped: the slowloris guard. Default 10 s.
+    public var handshakeTimeout: TimeAmount
+    /// Largest HTTP request body accepted (admin calls). Default 64 KiB.
+    public var maxRequestBodyBytes: Int
+    /// How long a graceful shutdown waits for clients to answer the 1001 close before dropping them.
+    /// Default 5 s.
+    public var shutdownDeadline: TimeAmount
+    /// Event-loop threads. Default: one per core.
+    public var threads: Int
+
+    /// Creates a configuration; every argument has the documented default.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        webSocket: WebSocketConfiguration = WebSocketConfiguration(),
+        historySize: Int = 50,
+        maxContentBytes: Int = 8 * 1024,
+        maxRoomsPerConnection: Int = 100,
+        rateLimitPerSecond: Double? = nil,
+        rateLimitBurst: Int = 20,
+        allowedOrigins: [String] = [],
+        adminToken: String? = nil,
+        handshakeTimeout: TimeAmount = .seconds(10),
+        maxRequestBodyBytes: Int = 64 * 1024,
+        shutdownDeadline: TimeAmount = .seconds(5),
+        threads: Int = System.coreCount
+    ) {
+        self.host = host
+        self.port = port
+        self.webSocket = webSocket
+        self.historySize = historySize
+        self.maxContentBytes = maxContentBytes
+        self.maxRoomsPerConnection = maxRoomsPerConnection
+        self.rateLimitPerSecond = rateLimitPerSecond
+        self.rateLimitBurst = rateLimitBurst
+        self.allowedOrigins = allowedOrigins
+        self.adminToken = adminToken
+        self.handshakeTimeout = handshakeTimeout
+        self.maxRequestBodyBytes = maxRequestBodyBytes
+        self.shutdownDeadline = shutdownDeadline
+        self.threads = threads
+    }
+}

@@ -1,0 +1,90 @@
+import NIOCore
+
+/// Receives what one WebSocket connection delivers. Every method is called on the connection's event loop.
+public protocol WebSocketDelegate: AnyObject {
+    /// The connection is open and may send.
+    func webSocketDidOpen(_ connection: WebSocketConnection)
+    /// A complete text message (fragments reassembled, UTF-8 validated).
+    func webSocket(_ connection: WebSocketConnection, didReceiveText text: String)
+    /// A complete binary message (fragments reassembled).
+    func webSocket(_ connection: WebSocketConnection, didReceiveBinary data: ByteBuffer)
+    /// The connection is closed. `code` is the peer's close code, or 1006 when TCP dropped without one.
+    func webSocketDidClose(_ connection: WebSocketConnection, code: UInt16, reason: String)
+}
+
+/// A thread-safe handle on an open WebSocket connection: send from any thread, close, inspect.
+///
+/// Sends never block and never wait for the peer: they go into the connection's bounded queue, and the
+/// connection's event loop writes whatever has queued up with a single flush.
+public final class WebSocketConnection: Sendable {
+    /// The channel that carries the connection.
+    public let channel: Channel
+    /// The peer's address, when the socket knows it.
+    public let remoteAddress: SocketAddress?
+    let outbox: WebSocketOutbox
+    private let closeTimeout: TimeAmount
+
+    init(channel: Channel, outbox: WebSocketOutbox, closeTimeout: TimeAmount) {
+        self.channel = channel
+        self.remoteAddress = channel.remoteAddress
+        self.outbox = outbox
+        self.closeTimeout = closeTimeout
+    }
+
+    /// Queues a text message whose UTF-8 bytes are already in `buffer` (the buffer may be shared by many
+    /// connections: it is not copied). Returns `.overflow` when the queue is full.
+    @discardableResult
+    public func send(textBuffer buffer: ByteBuffer) -> WebSocketSendResult {
+        WebSocketSendResult(self.outbox.enqueue(.text(buffer)))
+    }
+
+    /// Queues a text message.
+    @discardableResult
+    public func send(text: String) -> WebSocketSendResult {
+        self.send(textBuffer: ByteBuffer(string: text))
+    }
+
+    /// Queues a binary message.
+    @discardableResult
+    public func send(binary buffer: ByteBuffer) -> WebSocketSendResult {
+        WebSocketSendResult(self.outbox.enqueue(.binary(buffer)))
+    }
+
+    /// Starts the close handshake after everything already queued has been written. The TCP connection is
+    /// dropped if the peer has not answered within the configured close timeout, and in any case after
+    /// twice that time (a peer that never reads never lets the close frame out). Returns `false` when the
+    /// connection was already closing.
+    @discardableResult
+    public func close(code: UInt16 = WebSocketCloseCode.normal, reason: String = "") -> Bool {
+        guard self.outbox.enqueue(.close(code: code, reason: reason)) == .queued else { return false }
+        let channel = self.channel
+        channel.eventLoop.scheduleTask(in: self.closeTimeout * 2) {
+            channel.close(promise: nil)
+        }
+        return true
+    }
+
+    /// Messages queued and not yet handed to the socket.
+    public var queuedMessages: Int { self.outbox.count }
+
+    /// Completes when the TCP connection is closed.
+    public var closeFuture: EventLoopFuture<Void> { self.channel.closeFuture }
+}
+
+/// What became of a message handed to a ``WebSocketConnection``.
+public enum WebSocketSendResult: Sendable, Equatable {
+    /// Queued for writing.
+    case queued
+    /// The send queue was full (the peer is not reading fast enough); the message was dropped.
+    case queueFull
+    /// The connection is closing or closed; the message was dropped.
+    case closed
+
+    init(_ result: WebSocketEnqueueResult) {
+        switch result {
+        case .queued: self = .queued
+        case .overflow: self = .queueFull
+        case .closed: self = .closed
+        }
+    }
+}

@@ -1,0 +1,319 @@
+import NIOCore
+import NIOWebSocket
+
+/// Which end of the connection a ``WebSocketHandler`` plays: it decides masking in both directions.
+enum WebSocketRole: Sendable {
+    /// Expects masked frames, sends unmasked ones.
+    case server
+    /// Expects unmasked frames, masks every frame it sends.
+    case client
+}
+
+/// The WebSocket connection life cycle on top of NIO's frame codec (RFC 6455): reassembly of fragmented
+/// messages, UTF-8 validation, size limit, ping/pong, keepalive with a dead-peer timeout, and the close
+/// handshake. It hands whole messages to a ``WebSocketDelegate`` and writes what the connection's outbox holds.
+final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private enum CloseState {
+        case open
+        /// We sent a close frame and wait for the peer's.
+        case closeSent
+        /// The TCP connection is gone.
+        case closed
+    }
+
+    private let role: WebSocketRole
+    private let configuration: WebSocketConfiguration
+    private let delegate: WebSocketDelegate
+    private var context: ChannelHandlerContext?
+    private(set) var connection: WebSocketConnection?
+
+    private var closeState = CloseState.open
+    private var fragmentOpcode: WebSocketOpcode?
+    private var fragmentBuffer: ByteBuffer?
+    private var receivedCloseCode: UInt16?
+    private var receivedCloseReason = ""
+
+    private var lastFrameReceived = NIODeadline.now()
+    private var pingTask: RepeatedTask?
+    private var deadPeerCheck: Scheduled<Void>?
+    private var closeTimer: Scheduled<Void>?
+
+    init(role: WebSocketRole, configuration: WebSocketConfiguration, delegate: WebSocketDelegate) {
+        self.role = role
+        self.configuration = configuration
+        self.delegate = delegate
+    }
+
+    // MARK: Life cycle
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let outbox = WebSocketOutbox(limit: self.configuration.sendQueueLimit, eventLoop: context.eventLoop) {
+            loopBoundSelf.value.drainOutbox()
+        }
+        let connection = WebSocketConnection(
+            channel: context.channel, outbox: outbox, closeTimeout: self.configuration.closeTimeout)
+        self.connection = connection
+        self.startKeepalive(context: context)
+        if context.channel.isActive {
+            self.delegate.webSocketDidOpen(connection)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.stopTimers()
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.closeState = .closed
+        self.stopTimers()
+        if let connection = self.connection {
+            connection.outbox.shutDown()
+            self.connection = nil
+            self.delegate.webSocketDidClose(
+                connection,
+                code: self.receivedCloseCode ?? WebSocketCloseCode.abnormal,
+                reason: self.receivedCloseReason
+            )
+        }
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            self.drainOutbox()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let error = error as? NIOWebSocketError {
+            switch error {
+            case .invalidFrameLength:
+                self.fail(code: WebSocketCloseCode.messageTooBig, reason: "frame larger than the message limit")
+            case .fragmentedControlFrame:
+                self.fail(code: WebSocketCloseCode.protocolError, reason: "fragmented control frame")
+            case .multiByteControlFrameLength:
+                self.fail(code: WebSocketCloseCode.protocolError, reason: "control frame longer than 125 bytes")
+            }
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = Self.unwrapInboundIn(data)
+        self.lastFrameReceived = .now()
+        switch self.closeState {
+        case .closed:
+            return
+        case .closeSent where frame.opcode != .connectionClose:
+            return  // RFC 6455 5.5.1: after our close, data is discarded.
+        default:
+            break
+        }
+        guard frame.reservedBits.isEmpty else {
+            return self.fail(code: WebSocketCloseCode.protocolError, reason: "reserved bits set without an extension")
+        }
+        switch (self.role, frame.maskKey) {
+        case (.server, nil):
+            return self.fail(code: WebSocketCloseCode.protocolError, reason: "client frames must be masked")
+        case (.client, .some):
+            return self.fail(code: WebSocketCloseCode.protocolError, reason: "server frames must not be masked")
+        default:
+            break
+        }
+
+        switch frame.opcode {
+        case .text, .binary:
+            guard self.fragmentOpcode == nil else {
+                return self.fail(code: WebSocketCloseCode.protocolError, reason: "new message inside a fragmented one")
+            }
+            if frame.fin {
+                self.deliver(opcode: frame.opcode, payload: frame.unmaskedData)
+            } else {
+                self.fragmentOpcode = frame.opcode
+                self.fragmentBuffer = frame.unmaskedData
+            }
+        case .continuation:
+            guard let opcode = self.fragmentOpcode, var buffer = self.fragmentBuffer else {
+                return self.fail(code: WebSocketCloseCode.protocolError, reason: "continuation without a message")
+            }
+            self.fragmentBuffer = nil  // keep the buffer uniquely referenced while appending
+            var piece = frame.unmaskedData
+            guard buffer.readableBytes + piece.readableBytes <= self.configuration.maxMessageBytes else {
+                return self.fail(code: WebSocketCloseCode.messageTooBig, reason: "message larger than the limit")
+            }
+            buffer.writeBuffer(&piece)
+            if frame.fin {
+                self.fragmentOpcode = nil
+                self.deliver(opcode: opcode, payload: buffer)
+            } else {
+                self.fragmentBuffer = buffer
+            }
+        case .ping:
+            guard self.closeState == .open else { return }
+            self.write(opcode: .pong, data: frame.unmaskedData, context: context)
+            context.flush()
+        case .pong:
+            break  // any frame counts as a sign of life; lastFrameReceived is already updated
+        case .connectionClose:
+            self.receivedClose(frame.unmaskedData, context: context)
+        default:
+            self.fail(code: WebSocketCloseCode.protocolError, reason: "unknown opcode")
+        }
+    }
+
+    private func deliver(opcode: WebSocketOpcode, payload: ByteBuffer) {
+        guard let connection = self.connection else { return }
+        if opcode == .text {
+            guard let text = String(validating: payload.readableBytesView, as: UTF8.self) else {
+                return self.fail(code: WebSocketCloseCode.invalidPayload, reason: "text message is not valid UTF-8")
+            }
+            self.delegate.webSocket(connection, didReceiveText: text)
+        } else {
+            self.delegate.webSocket(connection, didReceiveBinary: payload)
+        }
+    }
+
+    private func receivedClose(_ payload: ByteBuffer, context: ChannelHandlerContext) {
+        var payload = payload
+        var echoCode: UInt16?
+        switch payload.readableBytes {
+        case 0:
+            self.receivedCloseCode = WebSocketCloseCode.noStatus
+        case 1:
+            return self.fail(code: WebSocketCloseCode.protocolError, reason: "close payload of one byte")
+        default:
+            guard let code = payload.readInteger(as: UInt16.self), WebSocketCloseCode.isValidOnWire(code) else {
+                return self.fail(code: WebSocketCloseCode.protocolError, reason: "invalid close code")
+            }
+            guard let reason = String(validating: payload.readableBytesView, as: UTF8.self) else {
+                return self.fail(code: WebSocketCloseCode.invalidPayload, reason: "close reason is not valid UTF-8")
+            }
+            self.receivedCloseCode = code
+            self.receivedCloseReason = reason
+            echoCode = code
+        }
+        if self.closeState == .open {
+            // Echo the peer's code (RFC 6455 5.5.1), then drop TCP once it is written.
+            self.closeState = .closeSent
+            var data = context.channel.allocator.buffer(capacity: 2)
+            if let echoCode { data.writeInteger(echoCode) }
+            let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+            self.write(opcode: .connectionClose, data: data, context: context)
+                .whenComplete { _ in loopBoundContext.value.close(promise: nil) }
+            context.flush()
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: Outbound
+
+    /// Writes everything the outbox holds with one flush; called on the event loop.
+    func drainOutbox() {
+        guard let context = self.context, let connection = self.connection else { return }
+        guard context.channel.isWritable else {
+            connection.outbox.pause()
+            return
+        }
+        let items = connection.outbox.takeAll()
+        guard !items.isEmpty else { return }
+        for item in items {
+            switch item {
+            case .text(let buffer):
+                if self.closeState == .open { self.write(opcode: .text, data: buffer, context: context) }
+            case .binary(let buffer):
+                if self.closeState == .open { self.write(opcode: .binary, data: buffer, context: context) }
+            case .close(let code, let reason):
+                self.sendClose(code: code, reason: reason, context: context)
+            }
+        }
+        context.flush()
+    }
+
+    @discardableResult
+    private func write(opcode: WebSocketOpcode, data: ByteBuffer, context: ChannelHandlerContext) -> EventLoopFuture<Void> {
+        let maskKey: WebSocketMaskingKey? = self.role == .client ? .random() : nil
+        let frame = WebSocketFrame(fin: true, opcode: opcode, maskKey: maskKey, data: data)
+        return context.write(Self.wrapOutboundOut(frame))
+    }
+
+    /// Sends our close frame and waits (bounded) for the peer's.
+    private func sendClose(code: UInt16, reason: String, context: ChannelHandlerContext) {
+        guard self.closeState == .open else { return }
+        self.closeState = .closeSent
+        var data = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+        data.writeInteger(code)
+        data.writeString(String(reason.utf8.prefix(123)) ?? "")
+        self.write(opcode: .connectionClose, data: data, context: context)
+        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        self.closeTimer = context.eventLoop.scheduleTask(in: self.configuration.closeTimeout) {
+            loopBoundContext.value.close(promise: nil)
+        }
+    }
+
+    /// Fails the connection (RFC 6455 7.1.7): a close frame with `code`, then TCP is dropped.
+    private func fail(code: UInt16, reason: String) {
+        guard let context = self.context else { return }
+        self.fragmentOpcode = nil
+        self.fragmentBuffer = nil
+        self.receivedCloseCode = self.receivedCloseCode ?? code
+        self.receivedCloseReason = reason
+        guard self.closeState == .open else {
+            context.close(promise: nil)
+            return
+        }
+        self.closeState = .closeSent
+        var data = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+        data.writeInteger(code)
+        data.writeString(reason)
+        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        self.write(opcode: .connectionClose, data: data, context: context)
+            .whenComplete { _ in loopBoundContext.value.close(promise: nil) }
+        context.flush()
+    }
+
+    // MARK: Keepalive
+
+    private func startKeepalive(context: ChannelHandlerContext) {
+        guard let interval = self.configuration.pingInterval else { return }
+        let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.pingTask = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            loopBoundSelf.value.sendKeepalivePing()
+        }
+    }
+
+    private func sendKeepalivePing() {
+        guard let context = self.context, self.closeState == .open else { return }
+        let pingSentAt = NIODeadline.now()
+        self.write(opcode: .ping, data: ByteBuffer(), context: context)
+        context.flush()
+        let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.deadPeerCheck?.cancel()
+        self.deadPeerCheck = context.eventLoop.scheduleTask(in: self.configuration.deadPeerTimeout) {
+            let handler = loopBoundSelf.value
+            if handler.lastFrameReceived < pingSentAt {
+                handler.receivedCloseReason = "peer did not answer a ping in time"
+                handler.context?.close(promise: nil)
+            }
+        }
+    }
+
+    private func stopTimers() {
+        self.pingTask?.cancel()
+        self.pingTask = nil
+        self.deadPeerCheck?.cancel()
+        self.deadPeerCheck = nil
+        self.closeTimer?.cancel()
+        self.closeTimer = nil
+    }
+}

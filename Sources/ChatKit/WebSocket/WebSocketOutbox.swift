@@ -1,0 +1,86 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// One thing waiting to be written to a WebSocket connection.
+enum WebSocketOutboundItem: Sendable {
+    case text(ByteBuffer)
+    case binary(ByteBuffer)
+    case close(code: UInt16, reason: String)
+}
+
+/// What happened to an item handed to ``WebSocketOutbox/enqueue(_:)``.
+enum WebSocketEnqueueResult: Sendable, Equatable {
+    case queued
+    /// The queue was full: the receiver is a slow consumer.
+    case overflow
+    /// The connection is closing or closed: the item was dropped.
+    case closed
+}
+
+/// The bounded queue between any thread that sends and the connection's event loop that writes.
+///
+/// Senders append under a lock (the hub does so while it holds its own lock, so every member's queue sees
+/// room messages in `seq` order). The first append after a drain schedules one drain on the event loop;
+/// everything that arrived by then goes out with a single flush, so frames per `write()` grow with load.
+final class WebSocketOutbox: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var pending: [WebSocketOutboundItem] = []
+    private var drainScheduled = false
+    private var isClosed = false
+    private let limit: Int
+    private let eventLoop: EventLoop
+    private let drain: @Sendable () -> Void
+
+    init(limit: Int, eventLoop: EventLoop, drain: @escaping @Sendable () -> Void) {
+        self.limit = max(1, limit)
+        self.eventLoop = eventLoop
+        self.drain = drain
+    }
+
+    /// Appends an item; never blocks and never waits for the socket.
+    func enqueue(_ item: WebSocketOutboundItem) -> WebSocketEnqueueResult {
+        let (result, schedule): (WebSocketEnqueueResult, Bool) = self.lock.withLock {
+            if self.isClosed { return (.closed, false) }
+            if case .close = item {
+                // A close always fits: it is how an overflowing connection is ended.
+                self.isClosed = true
+            } else if self.pending.count >= self.limit {
+                return (.overflow, false)
+            }
+            self.pending.append(item)
+            if self.drainScheduled { return (.queued, false) }
+            self.drainScheduled = true
+            return (.queued, true)
+        }
+        if schedule {
+            self.eventLoop.execute(self.drain)
+        }
+        return result
+    }
+
+    /// Takes everything queued so far; called on the event loop by the drain.
+    func takeAll() -> [WebSocketOutboundItem] {
+        self.lock.withLock {
+            self.drainScheduled = false
+            let items = self.pending
+            self.pending.removeAll(keepingCapacity: self.pending.count <= 64)
+            return items
+        }
+    }
+
+    /// Marks the drain as not scheduled without taking anything (the channel is not writable).
+    func pause() {
+        self.lock.withLock { self.drainScheduled = false }
+    }
+
+    /// Refuses every later item; returns nothing that was pending (the connection is gone).
+    func shutDown() {
+        self.lock.withLock {
+            self.isClosed = true
+            self.pending.removeAll()
+        }
+    }
+
+    /// Items waiting to be written.
+    var count: Int { self.lock.withLock { self.pending.count } }
+}

@@ -1,0 +1,172 @@
+import ArgumentParser
+import ChatKit
+import Dispatch
+import Foundation
+import Logging
+import NIOCore
+
+@main
+struct ChatServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chatserver",
+        abstract: "A WebSocket chat server: rooms, broadcast, whisper, presence, history, health and admin HTTP.",
+        discussion: """
+            Chat clients connect to ws://HOST:PORT/ws?name=NAME[&room=ROOM] (protocol: docs/protocol.md).
+            The same port serves GET /healthz, GET /readyz and, with an admin token, the admin API under /admin/.
+            The first line on stdout is the bound address, so scripts can read the port when --port is 0.
+            SIGINT or SIGTERM: stop accepting, send close 1001 to everyone, exit.
+
+            Examples:
+              chatserver --port 8080
+              chatserver --port 0 --admin-token secret --history 100 --rate-limit 20
+              CHAT_ADMIN_TOKEN=secret chatserver --host 0.0.0.0 --allowed-origins https://chat.example.com
+            """,
+        version: ChatKitVersion.current
+    )
+
+    @Option(help: "Address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to bind; 0 picks a free port.")
+    var port = 8080
+
+    @Option(help: "Bearer token that enables the admin API (default: $CHAT_ADMIN_TOKEN; unset disables /admin/).")
+    var adminToken: String?
+
+    @Option(help: "Largest WebSocket message accepted, in bytes; larger ones are closed with 1009.")
+    var maxMessageBytes = 64 * 1024
+
+    @Option(help: "Longest say/whisper content, in UTF-8 bytes; longer gets error too_long.")
+    var maxContentBytes = 8 * 1024
+
+    @Option(help: "Messages each room keeps and replays to members who join.")
+    var history = 50
+
+    @Option(help: "Messages that may wait for one slow client before it is dropped with close 1008.")
+    var sendQueue = 1024
+
+    @Option(help: "Requests per second per connection (average); 0 disables the limit.")
+    var rateLimit: Double = 0
+
+    @Option(help: "Requests per connection allowed in a burst above --rate-limit.")
+    var rateBurst = 20
+
+    @Option(
+        help: ArgumentHelp(
+            "Origins whose pages may connect (comma-separated or repeated); '*' allows any.",
+            discussion: "Clients that send no Origin header, and pages of this server's own origin, are always allowed."))
+    var allowedOrigins: [String] = []
+
+    @Option(help: "Seconds between keepalive pings; 0 disables them.")
+    var pingInterval: Double = 20
+
+    @Option(help: "Seconds a client may stay silent after a ping before it is dropped.")
+    var pongTimeout: Double = 10
+
+    @Option(help: "Seconds a connection may take to send a complete HTTP request or upgrade.")
+    var handshakeTimeout: Double = 10
+
+    @Option(help: "Seconds shutdown waits for clients to answer close 1001.")
+    var shutdownTimeout: Double = 5
+
+    @Option(help: "Event-loop threads (default: one per core).")
+    var threads = System.coreCount
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(self.port) else { throw ValidationError("--port must be from 0 to 65535, got \(self.port)") }
+        guard self.maxMessageBytes >= 125 else { throw ValidationError("--max-message-bytes must be at least 125") }
+        guard self.maxContentBytes > 0 else { throw ValidationError("--max-content-bytes must be positive") }
+        guard self.history >= 0 else { throw ValidationError("--history must be 0 or more") }
+        guard self.sendQueue >= 1 else { throw ValidationError("--send-queue must be at least 1") }
+        guard self.rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more") }
+        guard self.rateBurst >= 1 else { throw ValidationError("--rate-burst must be at least 1") }
+        guard self.pingInterval >= 0 else { throw ValidationError("--ping-interval must be 0 or more") }
+        guard self.pongTimeout > 0 else { throw ValidationError("--pong-timeout must be positive") }
+        if self.pingInterval > 0 && self.pongTimeout >= self.pingInterval {
+            throw ValidationError("--pong-timeout must be below --ping-interval")
+        }
+        guard self.handshakeTimeout > 0 else { throw ValidationError("--handshake-timeout must be positive") }
+        guard self.shutdownTimeout >= 0 else { throw ValidationError("--shutdown-timeout must be 0 or more") }
+        guard (1...256).contains(self.threads) else { throw ValidationError("--threads must be from 1 to 256") }
+        guard Logger.Level(rawValue: self.logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "chatserver")
+        logger.logLevel = Logger.Level(rawValue: self.logLevel) ?? .info
+        let configuration = ServerConfiguration(
+            host: self.host,
+            port: self.port,
+            webSocket: WebSocketConfiguration(
+                maxMessageBytes: self.maxMessageBytes,
+                pingInterval: self.pingInterval > 0 ? .fromSeconds(self.pingInterval) : nil,
+                deadPeerTimeout: .fromSeconds(self.pongTimeout),
+                sendQueueLimit: self.sendQueue),
+            historySize: self.history,
+            maxContentBytes: self.maxContentBytes,
+            rateLimitPerSecond: self.rateLimit > 0 ? self.rateLimit : nil,
+            rateLimitBurst: self.rateBurst,
+            allowedOrigins: self.allowedOrigins.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
+            adminToken: self.adminToken ?? ProcessInfo.processInfo.environment["CHAT_ADMIN_TOKEN"],
+            handshakeTimeout: .fromSeconds(self.handshakeTimeout),
+            shutdownDeadline: .fromSeconds(self.shutdownTimeout),
+            threads: self.threads
+        )
+        let server: ChatServer
+        do {
+            server = try await ChatServer.start(configuration: configuration, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("chatserver: cannot listen on \(self.host):\(self.port): \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        print("listening on \(server.url)")
+        fflush(nil)
+        logger.info("chatserver \(ChatKitVersion.current) serving", metadata: [
+            "url": "\(server.url)", "admin": "\(configuration.adminToken == nil ? "disabled" : "enabled")",
+        ])
+        let signal = await SignalWaiter.waitForTermination()
+        logger.info("received \(signal): shutting down")
+        try await server.shutdown()
+    }
+}
+
+/// Waits for SIGINT or SIGTERM.
+enum SignalWaiter {
+    static func waitForTermination() async -> String {
+        await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+            let resumed = ResumeOnce(continuation)
+            for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { resumed.resume(name) }
+                source.resume()
+                SignalSources.keep(source)
+            }
+        }
+    }
+}
+
+/// Keeps signal sources alive for the life of the process.
+enum SignalSources {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    static func keep(_ source: DispatchSourceSignal) { Self.sources.append(source) }
+}
+
+/// Resumes a continuation at most once, from whichever signal comes first.
+final class ResumeOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<String, Never>?
+    init(_ continuation: CheckedContinuation<String, Never>) { self.continuation = continuation }
+    func resume(_ value: String) {
+        self.lock.lock()
+        let continuation = self.continuation
+        self.continuation = nil
+        self.lock.unlock()
+        continuation?.resume(returning: value)
+    }
+}
