@@ -25,7 +25,7 @@ public final class ChatHub: @unchecked Sendable {
     // MARK: Names
 
     /// Whether `name` is in use or promised to a connection being upgraded.
-    func isNameTaken(_ name: String) -> Bool {
+    public func isNameTaken(_ name: String) -> Bool {
         self.lock.withLock { self.members[name] != nil || self.reservations[name] != nil }
     }
 

@@ -60,6 +60,14 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // Malformed HTTP: NIO's error handler has already answered 400; the connection cannot continue.
+        // Other errors here are refused upgrades, which the request that follows explains.
+        if error is HTTPParserError {
+            context.close(promise: nil)
+        }
+    }
+
     private func write(_ response: HTTPResponse, for request: HTTPRequestHead, keepAlive: Bool,
                        context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
