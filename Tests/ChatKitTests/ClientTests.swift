@@ -1,0 +1,67 @@
+import ChatKit
+import NIOCore
+import NIOPosix
+import XCTest
+
+/// The ChatKit client's own behaviour: URL parsing, timeouts, refused connections.
+final class ClientTests: XCTestCase {
+    func testURLParsing() throws {
+        let url = try WebSocketURL("ws://127.0.0.1:8080/ws?name=alice")
+        XCTAssertEqual(url.host, "127.0.0.1")
+        XCTAssertEqual(url.port, 8080)
+        XCTAssertEqual(url.requestTarget, "/ws?name=alice")
+        XCTAssertEqual(try WebSocketURL("ws://localhost").requestTarget, "/")
+        XCTAssertEqual(try WebSocketURL("ws://localhost").port, 80)
+        XCTAssertEqual(try WebSocketURL("ws://[::1]:9000?x=1").host, "::1")
+        XCTAssertEqual(try WebSocketURL("ws://[::1]:9000?x=1").requestTarget, "/?x=1")
+        for bad in ["http://x/ws", "wss://x/ws", "127.0.0.1:80", "ws://:80/", "ws://host:99999/", "ws://host:abc/"] {
+            XCTAssertThrowsError(try WebSocketURL(bad), bad) { error in
+                guard case WebSocketClientError.invalidURL = error else { return XCTFail("\(bad): \(error)") }
+            }
+        }
+    }
+
+    func testConnectionRefusedNamesTheURL() async throws {
+        // Bind and close a port so nothing listens on it.
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 1
+        try await channel.close()
+        do {
+            _ = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/ws")
+            XCTFail("connected to a closed port")
+        } catch let error as WebSocketClientError {
+            guard case .unreachable(let url, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(url, "ws://127.0.0.1:\(port)/ws")
+            XCTAssertTrue("\(error)".contains("127.0.0.1:\(port)"))
+        }
+    }
+
+    func testHandshakeThatNeverAnswersTimesOut() async throws {
+        // A TCP server that accepts and never answers.
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { silent.close(promise: nil) }
+        let port = silent.localAddress?.port ?? 1
+        var configuration = ClientConfiguration()
+        configuration.connectTimeout = .milliseconds(300)
+        let started = ContinuousClock.now
+        do {
+            _ = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/ws", configuration: configuration)
+            XCTFail("connected to a silent server")
+        } catch let error as WebSocketClientError {
+            guard case .connectTimeout = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(5))
+    }
+
+    func testSendAfterCloseThrows() async throws {
+        try await withServer { server in
+            let client = try await ChatTestClient.connect(server, name: "closer")
+            await client.close()
+            XCTAssertThrowsError(try client.send(.join(room: "x", id: nil))) { error in
+                XCTAssertEqual(error as? WebSocketClientError, .closed)
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import XCTest
+
+/// Paths of the repository, found from this file's location.
+enum RepositoryPaths {
+    static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The venv Python that `make test` prepares (`.venv/bin/python`, with `websockets`).
+    static func python() throws -> URL {
+        let python = Self.root.appendingPathComponent(".venv/bin/python")
+        guard FileManager.default.isExecutableFile(atPath: python.path) else {
+            XCTFail("\(python.path) is missing: run `make test` (or `bash .ci/install-deps`) to create it")
+            throw TestTimeout(what: "the test venv")
+        }
+        return python
+    }
+
+    static func interopScript(_ name: String) -> String {
+        Self.root.appendingPathComponent("Tests/interop/\(name)").path
+    }
+}
+
+/// A real child process with its output captured.
+final class ChildProcess: @unchecked Sendable {
+    let process = Process()
+    private let stdoutPipe = Pipe()
+    private let stderrPipe = Pipe()
+    private let stdinPipe = Pipe()
+    private let lock = NSLock()
+    private var stdoutData = Data()
+    private var stderrData = Data()
+
+    init(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) throws {
+        self.process.executableURL = executable
+        self.process.arguments = arguments
+        if let environment {
+            self.process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
+        self.process.standardOutput = self.stdoutPipe
+        self.process.standardError = self.stderrPipe
+        self.process.standardInput = self.stdinPipe
+        self.stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            self?.lock.withLock { self?.stdoutData.append(data) }
+        }
+        self.stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            self?.lock.withLock { self?.stderrData.append(data) }
+        }
+        try self.process.run()
+    }
+
+    var stdout: String { self.lock.withLock { String(decoding: self.stdoutData, as: UTF8.self) } }
+    var stderr: String { self.lock.withLock { String(decoding: self.stderrData, as: UTF8.self) } }
+
+    func write(_ text: String) { self.stdinPipe.fileHandleForWriting.write(Data(text.utf8)) }
+    func closeStdin() { try? self.stdinPipe.fileHandleForWriting.close() }
+
+    /// The first stdout line, once it is complete.
+    func firstLine(timeout: Duration = .seconds(30)) async throws -> String {
+        try await eventually("a first line from \(self.process.executableURL?.lastPathComponent ?? "")", timeout: timeout) {
+            self.stdout.contains("\n") || !self.process.isRunning
+        }
+        return self.stdout.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+    }
+
+    /// Waits for exit (killing the process after `timeout`) and returns the exit status.
+    @discardableResult
+    func wait(timeout: Duration = .seconds(60)) async throws -> Int32 {
+        do {
+            try await eventually("process exit", timeout: timeout) { !self.process.isRunning }
+        } catch {
+            self.process.terminate()
+            throw error
+        }
+        // Let the readability handlers catch the last bytes.
+        self.stdoutPipe.fileHandleForReading.readabilityHandler = nil
+        self.stderrPipe.fileHandleForReading.readabilityHandler = nil
+        let restOut = self.stdoutPipe.fileHandleForReading.readDataToEndOfFile()
+        let restErr = self.stderrPipe.fileHandleForReading.readDataToEndOfFile()
+        self.lock.withLock {
+            self.stdoutData.append(restOut)
+            self.stderrData.append(restErr)
+        }
+        return self.process.terminationStatus
+    }
+
+    func terminate() { if self.process.isRunning { self.process.terminate() } }
+}
