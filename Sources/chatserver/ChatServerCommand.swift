@@ -112,7 +112,9 @@ struct ChatServerCommand: AsyncParsableCommand {
             rateLimitPerSecond: self.rateLimit > 0 ? self.rateLimit : nil,
             rateLimitBurst: self.rateBurst,
             allowedOrigins: self.allowedOrigins.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
-            adminToken: self.adminToken ?? ProcessInfo.processInfo.environment["CHAT_ADMIN_TOKEN"],
+            adminToken: (self.adminToken ?? ProcessInfo.processInfo.environment["CHAT_ADMIN_TOKEN"]).flatMap {
+                $0.isEmpty ? nil : $0
+            },
             handshakeTimeout: .fromSeconds(self.handshakeTimeout),
             shutdownDeadline: .fromSeconds(self.shutdownTimeout),
             threads: self.threads

@@ -28,7 +28,7 @@ final class ChatProtocolTests: XCTestCase {
             try await bob.expect(.users(room: "lobby", names: ["alice", "bob"], id: "u1"))
 
             try bob.send(.leave(room: "lobby", id: "l1"))
-            try await bob.expect(.left(room: "lobby", id: "l1"))
+            try await bob.expect(.left(room: "lobby", seq: 1, id: "l1"))
             try await alice.expect(.presence(room: "lobby", name: "bob", event: .leave))
 
             // Disconnecting counts as leaving every room.

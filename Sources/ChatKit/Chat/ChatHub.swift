@@ -54,8 +54,9 @@ public final class ChatHub: @unchecked Sendable {
         self.lock.withLock {
             self.reservations[member.name] = nil
             self.members[member.name] = member
+            // Queued under the lock so that nothing (a whisper) can reach the member before its welcome.
+            self.sendLocked(.welcome(name: member.name), to: member)
         }
-        self.send(.welcome(name: member.name), to: member)
         if let initialRoom {
             self.join(member, room: initialRoom, id: nil)
         }
@@ -121,10 +122,11 @@ public final class ChatHub: @unchecked Sendable {
 
     private func leave(_ member: ChatMember, room roomName: String, id: String?) {
         let overflowed: [ChatMember]? = self.lock.withLock {
-            guard member.rooms.contains(roomName) else { return nil }
+            guard member.rooms.contains(roomName), let room = self.rooms[roomName] else { return nil }
+            let seq = room.seq
             let overflowed = self.removeLocked(member, from: roomName)
             member.rooms.remove(roomName)
-            self.sendLocked(.left(room: roomName, id: id), to: member)
+            self.sendLocked(.left(room: roomName, seq: seq, id: id), to: member)
             return overflowed
         }
         guard let overflowed else {
@@ -138,10 +140,9 @@ public final class ChatHub: @unchecked Sendable {
             return self.sendError(
                 .tooLong, "content is longer than \(self.configuration.maxContentBytes) bytes", id: id, to: member)
         }
-        let ts = Self.nowMilliseconds()
         let overflowed: [ChatMember]? = self.lock.withLock {
             guard member.rooms.contains(roomName), let room = self.rooms[roomName] else { return nil }
-            let message = room.post(from: member.name, content: content, id: id, ts: ts)
+            let message = room.post(from: member.name, content: content, id: id, ts: Self.nowMilliseconds())
             return self.fanOutLocked(.message(message), in: room)
         }
         guard let overflowed else {
@@ -169,24 +170,24 @@ public final class ChatHub: @unchecked Sendable {
     }
 
     private func users(_ member: ChatMember, room roomName: String, id: String?) {
-        let names: [String]? = self.lock.withLock {
-            guard member.rooms.contains(roomName) else { return nil }
-            return self.rooms[roomName]?.sortedMemberNames
+        let found: Bool = self.lock.withLock {
+            guard member.rooms.contains(roomName), let room = self.rooms[roomName] else { return false }
+            // Sent under the lock, so the list is in order with the presence frames around it.
+            self.sendLocked(.users(room: roomName, names: room.sortedMemberNames, id: id), to: member)
+            return true
         }
-        guard let names else {
-            return self.sendError(.notInRoom, "not in room \"\(roomName)\"", id: id, to: member)
+        if !found {
+            self.sendError(.notInRoom, "not in room \"\(roomName)\"", id: id, to: member)
         }
-        self.send(.users(room: roomName, names: names, id: id), to: member)
     }
 
     // MARK: Operator actions
 
     /// Posts an announcement from `@system` to an existing room; `nil` when the room does not exist.
     public func announce(room roomName: String, content: String) -> ChatMessage? {
-        let ts = Self.nowMilliseconds()
         let result: (ChatMessage, [ChatMember])? = self.lock.withLock {
             guard let room = self.rooms[roomName] else { return nil }
-            let message = room.post(from: NameRules.systemSender, content: content, id: nil, ts: ts)
+            let message = room.post(from: NameRules.systemSender, content: content, id: nil, ts: Self.nowMilliseconds())
             return (message, self.fanOutLocked(.message(message), in: room))
         }
         guard let (message, overflowed) = result else { return nil }

@@ -58,8 +58,9 @@ public enum ServerFrame: Sendable, Equatable {
     /// Join acknowledgement. `seq` is the room's last assigned sequence number: every message after
     /// the join has a larger one.
     case joined(room: String, name: String, seq: Int, id: String?)
-    /// Leave acknowledgement.
-    case left(room: String, id: String?)
+    /// Leave acknowledgement. `seq` is the room's last assigned sequence number when you left: you received
+    /// every message from the `joined` seq + 1 up to it.
+    case left(room: String, seq: Int, id: String?)
     /// The last messages of a room, oldest first, sent right after `joined`.
     case history(room: String, messages: [ChatMessage], id: String?)
     /// A room message.
@@ -105,8 +106,9 @@ extension ServerFrame: Codable {
             try container.encode(name, forKey: .name)
             try container.encode(seq, forKey: .seq)
             try container.encodeIfPresent(id, forKey: .id)
-        case .left(let room, let id):
+        case .left(let room, let seq, let id):
             try container.encode(room, forKey: .room)
+            try container.encode(seq, forKey: .seq)
             try container.encodeIfPresent(id, forKey: .id)
         case .history(let room, let messages, let id):
             try container.encode(room, forKey: .room)
@@ -155,7 +157,7 @@ extension ServerFrame: Codable {
                 id: id
             )
         case "left":
-            self = .left(room: try c.decode(String.self, forKey: .room), id: id)
+            self = .left(room: try c.decode(String.self, forKey: .room), seq: try c.decode(Int.self, forKey: .seq), id: id)
         case "history":
             self = .history(
                 room: try c.decode(String.self, forKey: .room),

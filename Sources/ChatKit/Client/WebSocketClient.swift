@@ -6,7 +6,8 @@ import NIOWebSocket
 
 /// Settings of a client connection, each with its default.
 public struct ClientConfiguration: Sendable {
-    /// Limits and timers of the connection. Default: 64 KiB messages, a ping every 20 s.
+    /// Limits and timers of the connection. Default: messages up to 16 MiB (a room's `history` frame can be
+    /// far larger than any single chat message), a ping every 20 s.
     public var webSocket: WebSocketConfiguration
     /// How long TCP connect and the upgrade handshake may take together. Default 10 s.
     public var connectTimeout: TimeAmount
@@ -17,7 +18,7 @@ public struct ClientConfiguration: Sendable {
 
     /// Creates a configuration; every argument has the documented default.
     public init(
-        webSocket: WebSocketConfiguration = WebSocketConfiguration(),
+        webSocket: WebSocketConfiguration = WebSocketConfiguration(maxMessageBytes: 16 * 1024 * 1024),
         connectTimeout: TimeAmount = .seconds(10),
         subprotocols: [String] = [],
         headers: [(String, String)] = []

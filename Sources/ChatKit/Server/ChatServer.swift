@@ -98,6 +98,9 @@ public final class ChatServer: Sendable {
             maxFrameSize: configuration.webSocket.maxMessageBytes,
             automaticErrorHandling: false,
             shouldUpgrade: { channel, head in
+                if context.isDraining.load(ordering: .relaxed) {
+                    return channel.eventLoop.makeSucceededFuture(nil)
+                }
                 switch context.upgradeValidation.evaluate(head) {
                 case .success(let accepted) where context.hub.reserve(accepted.name, for: channel):
                     return channel.eventLoop.makeSucceededFuture(HTTPHeaders())

@@ -15,6 +15,8 @@ struct HTTPRoutes {
             return self.only(.GET, head) { self.health() }
         case "readyz" where segments.count == 1:
             return self.only(.GET, head) { self.readiness() }
+        case "ws" where segments.count == 1 && self.server.isDraining.load(ordering: .relaxed):
+            return .error(.serviceUnavailable, "shutting_down", "the server is shutting down")
         case "ws" where segments.count == 1:
             // NIO's upgrader passed this request on: say why it is not an acceptable upgrade.
             switch self.server.upgradeValidation.evaluate(head) {

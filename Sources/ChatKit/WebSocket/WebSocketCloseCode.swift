@@ -23,7 +23,8 @@ public enum WebSocketCloseCode {
     /// 1011: the server hit an unexpected condition.
     public static let internalError: UInt16 = 1011
 
-    /// Whether `code` may appear in a close frame received from a peer (RFC 6455 section 7.4).
+    /// Whether `code` may appear in a close frame received from a peer (RFC 6455 section 7.4). 1012–1014 were
+    /// registered after the RFC; like the Autobahn test suite, ChatKit treats them as invalid.
     public static func isValidOnWire(_ code: UInt16) -> Bool {
         switch code {
         case 1000...1003, 1007...1011: return true

@@ -221,10 +221,9 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Writes everything the outbox holds with one flush; called on the event loop.
     func drainOutbox() {
         guard let context = self.context, let connection = self.connection else { return }
-        guard context.channel.isWritable else {
-            connection.outbox.pause()
-            return
-        }
+        // Not writable: leave the drain marked as scheduled so that senders do not schedule more; the
+        // writability change drains.
+        guard context.channel.isWritable else { return }
         let items = connection.outbox.takeAll()
         guard !items.isEmpty else { return }
         for item in items {
@@ -253,12 +252,20 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.closeState = .closeSent
         var data = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
         data.writeInteger(code)
-        data.writeString(String(reason.utf8.prefix(123)) ?? "")
+        data.writeString(Self.closeReason(reason))
         self.write(opcode: .connectionClose, data: data, context: context)
         let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
         self.closeTimer = context.eventLoop.scheduleTask(in: self.configuration.closeTimeout) {
             loopBoundContext.value.close(promise: nil)
         }
+    }
+
+    /// A close reason cut to the 123 bytes a control frame leaves for it, on a character boundary.
+    static func closeReason(_ reason: String) -> String {
+        guard reason.utf8.count > 123 else { return reason }
+        var cut = Substring(reason)
+        while cut.utf8.count > 123 { cut = cut.dropLast() }
+        return String(cut)
     }
 
     /// Fails the connection (RFC 6455 7.1.7): a close frame with `code`, then TCP is dropped.
@@ -275,7 +282,7 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.closeState = .closeSent
         var data = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
         data.writeInteger(code)
-        data.writeString(reason)
+        data.writeString(Self.closeReason(reason))
         let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
         self.write(opcode: .connectionClose, data: data, context: context)
             .whenComplete { _ in loopBoundContext.value.close(promise: nil) }

@@ -68,11 +68,6 @@ final class WebSocketOutbox: @unchecked Sendable {
         }
     }
 
-    /// Marks the drain as not scheduled without taking anything (the channel is not writable).
-    func pause() {
-        self.lock.withLock { self.drainScheduled = false }
-    }
-
     /// Refuses every later item; returns nothing that was pending (the connection is gone).
     func shutDown() {
         self.lock.withLock {
