@@ -16,6 +16,21 @@ enum RepositoryPaths {
         return python
     }
 
+    /// A product built next to the test bundle (`chatctl`, `chatserver`): `swift build --build-tests`
+    /// builds them with the tests.
+    static func binary(_ name: String) throws -> URL {
+        let testBundleDirectory = URL(fileURLWithPath: CommandLine.arguments.first { $0.hasSuffix(".xctest") } ?? "")
+            .deletingLastPathComponent()
+        for candidate in [
+            testBundleDirectory.appendingPathComponent(name),
+            Self.root.appendingPathComponent(".build/debug/\(name)"),
+        ] where FileManager.default.isExecutableFile(atPath: candidate.path) {
+            return candidate
+        }
+        XCTFail("\(name) is not built: run `swift build --build-tests` (make test does)")
+        throw TestTimeout(what: "the \(name) binary")
+    }
+
     static func interopScript(_ name: String) -> String {
         Self.root.appendingPathComponent("Tests/interop/\(name)").path
     }
