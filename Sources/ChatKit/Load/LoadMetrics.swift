@@ -1,0 +1,95 @@
+import NIOConcurrencyHelpers
+
+/// What a run measures: counters and latency histograms. A value type, so per-loop copies are merged at
+/// the end and per-second intervals are snapshots.
+public struct LoadMetrics: Sendable, Equatable {
+    public var connectAttempts = 0
+    public var connectErrors = 0
+    public var disconnects = 0
+    public var reconnects = 0
+    public var sends = 0
+    public var lateSends = 0
+    /// Sends that could not go out (user not connected, queue full).
+    public var failedSends = 0
+    public var whispersSent = 0
+    public var whispersDelivered = 0
+    public var whisperLeaks = 0
+    public var expectTotal = 0
+    public var expectFailed = 0
+    public var httpTotal = 0
+    public var httpFailed = 0
+    public var messagesOut = 0
+    public var messagesIn = 0
+    public var bytesOut = 0
+    public var bytesIn = 0
+    /// `error` frames received, by code.
+    public var errors: [String: Int] = [:]
+    /// Largest delay between a send's planned time and the moment it went out, in nanoseconds.
+    public var maxSendLagNanoseconds: Int64 = 0
+
+    public var broadcastLatency = LatencyHistogram()
+    public var whisperLatency = LatencyHistogram()
+    public var echoLatency = LatencyHistogram()
+    public var connectLatency = LatencyHistogram()
+    public var fanoutSpread = LatencyHistogram()
+
+    public init() {}
+
+    /// Adds everything of `other`.
+    public mutating func merge(_ other: LoadMetrics) {
+        self.connectAttempts += other.connectAttempts
+        self.connectErrors += other.connectErrors
+        self.disconnects += other.disconnects
+        self.reconnects += other.reconnects
+        self.sends += other.sends
+        self.lateSends += other.lateSends
+        self.failedSends += other.failedSends
+        self.whispersSent += other.whispersSent
+        self.whispersDelivered += other.whispersDelivered
+        self.whisperLeaks += other.whisperLeaks
+        self.expectTotal += other.expectTotal
+        self.expectFailed += other.expectFailed
+        self.httpTotal += other.httpTotal
+        self.httpFailed += other.httpFailed
+        self.messagesOut += other.messagesOut
+        self.messagesIn += other.messagesIn
+        self.bytesOut += other.bytesOut
+        self.bytesIn += other.bytesIn
+        self.errors.merge(other.errors, uniquingKeysWith: +)
+        self.maxSendLagNanoseconds = max(self.maxSendLagNanoseconds, other.maxSendLagNanoseconds)
+        self.broadcastLatency.merge(other.broadcastLatency)
+        self.whisperLatency.merge(other.whisperLatency)
+        self.echoLatency.merge(other.echoLatency)
+        self.connectLatency.merge(other.connectLatency)
+        self.fanoutSpread.merge(other.fanoutSpread)
+    }
+
+    public var errorTotal: Int { self.errors.values.reduce(0, +) }
+}
+
+/// The metrics one event loop's users write to: a running total and the current one-second interval.
+/// Locked, but only that loop writes and the reporter reads once a second, so the lock is uncontended.
+final class LoopMetrics: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var total = LoadMetrics()
+    private var interval = LoadMetrics()
+
+    /// Applies a change to both the total and the current interval.
+    func update(_ change: (inout LoadMetrics) -> Void) {
+        self.lock.withLock {
+            change(&self.total)
+            change(&self.interval)
+        }
+    }
+
+    /// The interval so far, starting a new one.
+    func takeInterval() -> LoadMetrics {
+        self.lock.withLock {
+            let interval = self.interval
+            self.interval = LoadMetrics()
+            return interval
+        }
+    }
+
+    var totals: LoadMetrics { self.lock.withLock { self.total } }
+}

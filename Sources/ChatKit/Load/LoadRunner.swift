@@ -1,0 +1,331 @@
+import Atomics
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// How a run is carried out, beside what the scenario says.
+public struct LoadRunOptions: Sendable {
+    /// Overrides the scenario's target. With neither, an embedded ChatKit server is started.
+    public var target: String?
+    /// HTTP calls (pre-flight health, admin stats, `http` steps); `nil` skips them.
+    public var transport: LoadHTTPTransport?
+    /// Event-loop threads for the simulated users. Default: one per core.
+    public var threads: Int
+    /// A send that leaves later than this after its planned time counts as late. Default 10 ms.
+    public var lateThresholdSeconds: Double
+    /// Thresholds that replace the scenario's rules for the same metric, or add to them.
+    public var thresholdOverrides: [Threshold]
+    /// `(index, count)` to run a deterministic 1/count of the users.
+    public var shard: (index: Int, count: Int)
+    /// Called once a second from a background task.
+    public var onProgress: (@Sendable (LoadProgress) -> Void)?
+    /// Called with the embedded server's URL when one is started.
+    public var onEmbeddedServer: (@Sendable (String) -> Void)?
+
+    public init(
+        target: String? = nil, transport: LoadHTTPTransport? = nil, threads: Int = System.coreCount,
+        lateThresholdSeconds: Double = 0.010, thresholdOverrides: [Threshold] = [], shard: (index: Int, count: Int) = (0, 1),
+        onProgress: (@Sendable (LoadProgress) -> Void)? = nil, onEmbeddedServer: (@Sendable (String) -> Void)? = nil
+    ) {
+        self.target = target
+        self.transport = transport
+        self.threads = threads
+        self.lateThresholdSeconds = lateThresholdSeconds
+        self.thresholdOverrides = thresholdOverrides
+        self.shard = shard
+        self.onProgress = onProgress
+        self.onEmbeddedServer = onEmbeddedServer
+    }
+}
+
+/// A once-a-second view of a running load test.
+public struct LoadProgress: Sendable {
+    public var elapsedSeconds: Double
+    /// Planned length of the run (scripts without a duration are not counted).
+    public var plannedSeconds: Double
+    public var phase: String
+    public var usersConnected: Int
+    public var usersTotal: Int
+    public var messagesOutPerSecond: Int
+    public var messagesInPerSecond: Int
+    /// p99 of broadcast latency so far, in seconds.
+    public var broadcastP99SoFar: Double
+    public var errors: Int
+}
+
+/// Why a run could not be carried out.
+public enum LoadRunError: Error, Sendable, CustomStringConvertible {
+    /// Nothing answered at the target (exit code 3).
+    case targetUnreachable(url: String, reason: String)
+    /// The options or scenario do not allow a run (exit code 2).
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .targetUnreachable(let url, let reason): return "target unreachable: \(url): \(reason)"
+        case .invalid(let message): return message
+        }
+    }
+}
+
+/// Runs a scenario: connects the simulated users, plays the phases, drains, counts, and reports.
+public enum LoadRunner {
+    public static func run(_ scenario: Scenario, options: LoadRunOptions = LoadRunOptions()) async throws -> LoadReport {
+        let startedAt = Date()
+        let cpuAtStart = ProcessUsage.cpuSeconds()
+        let plan = LoadPlan(scenario: scenario, shard: options.shard)
+
+        // Where to connect: the option, the scenario, or an embedded server.
+        var embeddedServer: ChatServer?
+        let targetText: String
+        if let target = options.target ?? scenario.target {
+            targetText = target
+        } else {
+            guard scenario.wireProtocol == .chat else {
+                throw LoadRunError.invalid("protocol raw needs a target: give --target or \"target\"")
+            }
+            let server = try await ChatServer.start(configuration: ServerConfiguration(
+                port: 0, webSocket: WebSocketConfiguration(sendQueueLimit: 4096), threads: max(1, System.coreCount / 2)))
+            embeddedServer = server
+            targetText = server.url
+            options.onEmbeddedServer?(server.url)
+        }
+        do {
+            let report = try await Self.run(
+                plan: plan, targetText: targetText, embedded: embeddedServer != nil, options: options,
+                startedAt: startedAt, cpuAtStart: cpuAtStart)
+            try? await embeddedServer?.shutdown()
+            return report
+        } catch {
+            try? await embeddedServer?.shutdown()
+            throw error
+        }
+    }
+
+    private static func run(
+        plan: LoadPlan, targetText: String, embedded: Bool, options: LoadRunOptions, startedAt: Date, cpuAtStart: Double
+    ) async throws -> LoadReport {
+        let scenario = plan.scenario
+        let targetURL: WebSocketURL
+        do { targetURL = try WebSocketURL(targetText) } catch { throw LoadRunError.invalid("target: \(error)") }
+        try await Self.preflight(targetURL, transport: options.transport, protocol: scenario.wireProtocol)
+
+        let httpBase = scenario.admin?.url ?? LoadURLs.httpBase(of: targetText)
+        let adminToken = scenario.admin?.token ?? ProcessInfo.processInfo.environment["CHAT_ADMIN_TOKEN"]
+        let adminAuthorization = adminToken.flatMap { $0.isEmpty ? nil : "Bearer \($0)" }
+        let statsBefore = await Self.adminStats(httpBase, adminAuthorization, options.transport, scenario)
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, options.threads))
+        var clientConfiguration = ClientConfiguration()
+        clientConfiguration.connectTimeout = .fromSeconds(scenario.connectTimeoutSeconds)
+        clientConfiguration.webSocket.pingInterval = nil  // the server pings; users answer
+        clientConfiguration.webSocket.sendQueueLimit = 65_536
+        let context = LoadRunContext(
+            plan: plan, targetURL: targetURL, clientConfiguration: clientConfiguration, transport: options.transport,
+            httpBase: httpBase, adminAuthorization: adminAuthorization,
+            lateThresholdNanoseconds: Int64(options.lateThresholdSeconds * 1e9))
+        let loops = Array(group.makeIterator())
+        let loopMetrics = loops.map { _ in LoopMetrics() }
+        let users: [SimulatedUser] = plan.localUserIndexes.enumerated().map { position, userIndex in
+            let loopIndex = position % loops.count
+            return SimulatedUser(
+                planned: plan.users[userIndex], eventLoop: loops[loopIndex], run: context, metrics: loopMetrics[loopIndex])
+        }
+
+        let series = TimeSeriesRecorder(context: context, loopMetrics: loopMetrics, plan: plan, onProgress: options.onProgress)
+        let reporter = Task { await series.run() }
+
+        // The phases, in order. Users connect in the first ramp-up, or all at once before the first phase.
+        if case .rampUp = scenario.phases.first {} else {
+            series.phase = "connect"
+            await Self.connect(users, context: context, rampSeconds: 0)
+        }
+        for (phaseIndex, phase) in scenario.phases.enumerated() {
+            series.phase = phase.kind
+            switch phase {
+            case .rampUp(let seconds):
+                await Self.connect(users, context: context, rampSeconds: seconds)
+            case .arrivals(let arrivals):
+                await Self.dispatch(plan.arrivals(ofPhase: phaseIndex), arrivals, users: users, plan: plan, group: group)
+            case .script(let maxSeconds):
+                await Self.runScripts(users, plan: plan, context: context, maxSeconds: maxSeconds ?? 600)
+            case .hold(let seconds):
+                try? await Task.sleep(for: .seconds(seconds))
+            }
+        }
+        series.phase = "drain"
+        await Self.drain(loopMetrics, maxSeconds: scenario.drainSeconds)
+
+        // Stop counting, gather, tear down.
+        context.measuring.store(false, ordering: .relaxed)
+        let measuredSeconds = Double(LoadRunContext.now() - context.startNanoseconds) / 1e9
+        var accounts: [UserAccounting] = []
+        for user in users {
+            if let account = try? await user.eventLoop.submit({ user.finishAccounting() }).get() {
+                accounts.append(account)
+            }
+        }
+        context.fanout.settle(nowNanoseconds: LoadRunContext.now(), everything: true)
+        reporter.cancel()
+        _ = await reporter.result
+        let statsAfter = await Self.adminStats(httpBase, adminAuthorization, options.transport, scenario)
+        for user in users { user.eventLoop.execute { user.closeForShutdown() } }
+        try? await Task.sleep(for: .milliseconds(100))
+        try? await group.shutdownGracefully()
+
+        var metrics = LoadMetrics()
+        for loop in loopMetrics { metrics.merge(loop.totals) }
+        metrics.fanoutSpread.merge(context.fanout.histogram)
+        let delivery = DeliveryTotals.compute(accounts, rawSendCount: context.rawSendCounter.load(ordering: .relaxed))
+
+        var report = LoadReport(
+            scenario: .init(
+                name: scenario.name, seed: scenario.seed, wireProtocol: scenario.wireProtocol, users: plan.users.count,
+                localUsers: plan.localUserIndexes.count,
+                shard: options.shard.count > 1 ? "\(options.shard.index + 1)/\(options.shard.count)" : nil,
+                target: targetText, embeddedServer: embedded, planFingerprint: plan.fingerprint),
+            startedAt: startedAt, durationSeconds: (measuredSeconds * 1000).rounded() / 1000,
+            counters: Self.counters(metrics, delivery),
+            latency: [
+                "broadcast": .init(metrics.broadcastLatency), "whisper": .init(metrics.whisperLatency),
+                "echo": .init(metrics.echoLatency), "connect": .init(metrics.connectLatency),
+                "fanoutSpread": .init(metrics.fanoutSpread),
+            ],
+            errors: metrics.errors, timeSeries: series.points, thresholds: [], passed: true,
+            serverStatsBefore: statsBefore, serverStatsAfter: statsAfter,
+            generator: .init(
+                sends: metrics.sends, lateSends: metrics.lateSends, lateThresholdSeconds: options.lateThresholdSeconds,
+                maxSendLagSeconds: Double(metrics.maxSendLagNanoseconds) / 1e9, failedSends: metrics.failedSends,
+                cpuSeconds: ProcessUsage.cpuSeconds() - cpuAtStart, peakResidentBytes: ProcessUsage.peakResidentBytes()),
+            notes: [
+                "Latency of planned sends is measured from the planned send time, not from when the generator got "
+                    + "round to sending (coordinated-omission correction, as wrk2 does).",
+                "Delivery is counted from each member's joined seq to its left seq (or the room's last seq).",
+            ])
+        report.evaluate(Self.merge(scenario.thresholds, options.thresholdOverrides))
+        return report
+    }
+
+    static func merge(_ thresholds: [Threshold], _ overrides: [Threshold]) -> [Threshold] {
+        let overridden = Set(overrides.map(\.metric))
+        return thresholds.filter { !overridden.contains($0.metric) } + overrides
+    }
+
+    static func counters(_ metrics: LoadMetrics, _ delivery: DeliveryTotals) -> [String: Int] {
+        [
+            "delivery.expected": delivery.expected, "delivery.received": delivery.received,
+            "delivery.lost": delivery.lost, "delivery.duplicated": delivery.duplicated,
+            "delivery.outOfOrder": delivery.outOfOrder,
+            "whisper.sent": metrics.whispersSent, "whisper.delivered": metrics.whispersDelivered,
+            "whisper.lost": max(0, metrics.whispersSent - metrics.whispersDelivered), "whisper.leaks": metrics.whisperLeaks,
+            "presence.expected": delivery.presenceExpected, "presence.observed": delivery.presenceObserved,
+            "presence.missing": delivery.presenceMissing,
+            "connect.attempts": metrics.connectAttempts, "connect.errors": metrics.connectErrors,
+            "connect.disconnects": metrics.disconnects, "connect.reconnects": metrics.reconnects,
+            "sends.total": metrics.sends, "sends.late": metrics.lateSends, "sends.failed": metrics.failedSends,
+            "errors.total": metrics.errorTotal,
+            "expect.total": metrics.expectTotal, "expect.failed": metrics.expectFailed,
+            "http.total": metrics.httpTotal, "http.failed": metrics.httpFailed,
+            "messages.out": metrics.messagesOut, "messages.in": metrics.messagesIn,
+        ]
+    }
+
+    // MARK: Phases
+
+    /// Connects every user, spread over `rampSeconds`, and waits until each is ready or has failed.
+    private static func connect(_ users: [SimulatedUser], context: LoadRunContext, rampSeconds: Double) async {
+        let remaining = ManagedAtomic<Int>(users.count)
+        let start = LoadRunContext.now()
+        for user in users {
+            let offset = Int64(user.planned.connectOffsetSeconds * 1e9)
+            let delay = max(0, start + offset - LoadRunContext.now())
+            user.eventLoop.scheduleTask(in: .nanoseconds(delay)) {
+                user.connect { _ in remaining.wrappingDecrement(ordering: .relaxed) }
+            }
+        }
+        // Connected means joined too: wait for readiness, bounded by the connect timeout.
+        let deadline = ContinuousClock.now + .seconds(rampSeconds + context.scenario.connectTimeoutSeconds + 1)
+        while ContinuousClock.now < deadline {
+            let ready = context.connectedUsers.load(ordering: .relaxed)
+            if remaining.load(ordering: .relaxed) <= 0 && ready >= users.count - Self.failedCount(users, context) { break }
+            if ready >= users.count { break }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    private static func failedCount(_ users: [SimulatedUser], _ context: LoadRunContext) -> Int {
+        users.filter { !context.isReady($0.planned.index) }.count
+    }
+
+    /// Plays an open-model phase: each arrival goes to its user's loop at its planned time.
+    private static func dispatch(
+        _ schedule: ArrivalSchedule, _ arrivals: Arrivals, users: [SimulatedUser], plan: LoadPlan,
+        group: EventLoopGroup
+    ) async {
+        var usersByIndex: [Int: SimulatedUser] = [:]
+        for user in users { usersByIndex[user.planned.index] = user }
+        let local = usersByIndex
+        let dispatcher = ArrivalDispatcher(
+            schedule: schedule, arrivals: arrivals, users: local, start: LoadRunContext.now(), eventLoop: group.next())
+        await dispatcher.run()
+    }
+
+    private static func runScripts(_ users: [SimulatedUser], plan: LoadPlan, context: LoadRunContext, maxSeconds: Double) async {
+        for user in users {
+            let steps = plan.scenario.groups[user.planned.groupIndex].script
+            user.eventLoop.execute { user.startScript(steps: steps) }
+        }
+        let deadline = ContinuousClock.now + .seconds(maxSeconds)
+        try? await Task.sleep(for: .milliseconds(20))
+        while ContinuousClock.now < deadline && context.scriptsRunning.load(ordering: .relaxed) > 0 {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        for user in users { user.eventLoop.execute { user.stopScript() } }
+    }
+
+    /// Waits until nothing has arrived for a moment (everything in flight delivered), at most `maxSeconds`.
+    private static func drain(_ loopMetrics: [LoopMetrics], maxSeconds: Double) async {
+        let deadline = ContinuousClock.now + .seconds(maxSeconds)
+        var lastIn = -1
+        var quietSince = ContinuousClock.now
+        while ContinuousClock.now < deadline {
+            let received = loopMetrics.reduce(0) { $0 + $1.totals.messagesIn }
+            if received != lastIn {
+                lastIn = received
+                quietSince = ContinuousClock.now
+            } else if ContinuousClock.now - quietSince >= .milliseconds(300) {
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(25))
+        }
+    }
+
+    // MARK: HTTP
+
+    private static func preflight(_ url: WebSocketURL, transport: LoadHTTPTransport?, protocol: LoadProtocol) async throws {
+        // A TCP connection tells reachable from not, whatever the server speaks.
+        do {
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.seconds(5))
+                .connect(host: url.host, port: url.port).get()
+            try? await channel.close()
+        } catch {
+            throw LoadRunError.targetUnreachable(url: url.description, reason: "\(error)")
+        }
+        guard `protocol` == .chat, let transport, let base = LoadURLs.httpBase(of: url.description) else { return }
+        let result = await transport.perform(LoadHTTPRequest(method: "GET", url: base + "/healthz", timeoutSeconds: 5))
+        if case .failure(let error) = result, error.isUnreachable {
+            throw LoadRunError.targetUnreachable(url: base + "/healthz", reason: error.message)
+        }
+    }
+
+    private static func adminStats(
+        _ base: String?, _ authorization: String?, _ transport: LoadHTTPTransport?, _ scenario: Scenario
+    ) async -> ServerStats.Snapshot? {
+        guard scenario.admin != nil, let base, let authorization, let transport else { return nil }
+        let request = LoadHTTPRequest(
+            method: "GET", url: base + "/admin/stats", headers: [("Authorization", authorization)], timeoutSeconds: 5)
+        guard case .success(let response) = await transport.perform(request), response.status == 200 else { return nil }
+        return try? JSONDecoder().decode(ServerStats.Snapshot.self, from: response.body)
+    }
+}

@@ -1,0 +1,561 @@
+import Foundation
+import NIOCore
+
+/// One simulated user: a WebSocket connection, its script, and its own delivery accounting.
+///
+/// Everything here runs on the user's event loop (callbacks and scheduled tasks, never a thread or a task
+/// per user), which is how one chatctl process drives thousands of users.
+final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
+    let planned: PlannedUser
+    let eventLoop: EventLoop
+    private let run: LoadRunContext
+    private let metrics: LoopMetrics
+    private var connection: WebSocketConnection?
+    private var random: SeededRandom
+    private var sentCount = 0
+    private var closedByRunner = false
+    private var reconnectAttempt = 0
+    private var connectStartedNanoseconds: Int64 = 0
+    private var wasEverReady = false
+
+    // Chat accounting
+    private var memberships: [String: MembershipRecord] = [:]
+    private var finished: [MembershipRecord] = []
+    private var pendingJoins: [String: Int64] = [:]
+    private var pendingLeaves: [String: Int64] = [:]
+    private var initialRoomsPending: Set<String> = []
+
+    // Raw accounting
+    private var rawTrackers: [Int: SequenceTracker] = [:]
+    private var rawReadyAtCounter: Int?
+
+    // Script
+    private struct ScriptFrame {
+        var steps: [Step]
+        var next: Int
+        var repeatsLeft: Int
+    }
+    private var script: [ScriptFrame] = []
+    private var scriptRunning = false
+    private var scriptTask: Scheduled<Void>?
+    private var expectation: (step: ExpectStep, timeout: Scheduled<Void>)?
+    private var fillerBySize: [Int: String] = [:]
+
+    init(planned: PlannedUser, eventLoop: EventLoop, run: LoadRunContext, metrics: LoopMetrics) {
+        self.planned = planned
+        self.eventLoop = eventLoop
+        self.run = run
+        self.metrics = metrics
+        self.random = SeededRandom.derived(from: run.scenario.seed, 0x5EED_0000 + UInt64(planned.index))
+    }
+
+    private var name: String { self.planned.name }
+    private var isChat: Bool { self.run.scenario.wireProtocol == .chat }
+
+    // MARK: Connecting
+
+    /// Connects (on the user's loop); `done` gets whether the user ended up ready.
+    func connect(done: (@Sendable (Bool) -> Void)? = nil) {
+        self.eventLoop.assertInEventLoop()
+        self.connectStartedNanoseconds = LoadRunContext.now()
+        self.metrics.update { $0.connectAttempts += 1 }
+        let url = self.run.url(for: self.name)
+        WebSocketClient.connect(
+            to: url, configuration: self.run.clientConfiguration, eventLoop: self.eventLoop, makeDelegate: { self }
+        ).whenComplete { result in
+            switch result {
+            case .success:
+                done?(true)
+            case .failure:
+                self.metrics.update { $0.connectErrors += 1 }
+                if !self.scheduleReconnect() { done?(false) }
+            }
+        }
+    }
+
+    func webSocketDidOpen(_ connection: WebSocketConnection) {
+        self.connection = connection
+        let elapsed = LoadRunContext.now() - self.connectStartedNanoseconds
+        self.metrics.update { $0.connectLatency.record(nanoseconds: elapsed) }
+        if !self.isChat {
+            self.rawReadyAtCounter = self.rawReadyAtCounter ?? self.run.rawSendCounter.load(ordering: .relaxed)
+            self.becameReady()
+        }
+        // Chat: ready once `welcome` arrived and every initial room is joined.
+    }
+
+    private func becameReady() {
+        if self.wasEverReady { self.metrics.update { $0.reconnects += 1 } }
+        self.wasEverReady = true
+        self.reconnectAttempt = 0
+        self.run.setReady(self.planned.index, true)
+    }
+
+    /// Reconnects after a failure if the scenario asks for it; `false` when it does not (or gave up).
+    private func scheduleReconnect() -> Bool {
+        guard let policy = self.run.scenario.reconnect, !self.closedByRunner,
+            self.run.measuring.load(ordering: .relaxed), self.reconnectAttempt < policy.attempts
+        else { return false }
+        let delay = min(policy.maxBackoffSeconds, policy.backoffSeconds * pow(2, Double(self.reconnectAttempt)))
+        self.reconnectAttempt += 1
+        self.eventLoop.scheduleTask(in: .fromSeconds(delay)) { self.connect() }
+        return true
+    }
+
+    /// Closes the connection at the end of the run.
+    func closeForShutdown() {
+        self.closedByRunner = true
+        self.stopScript()
+        self.connection?.close(code: WebSocketCloseCode.normal, reason: "load test finished")
+    }
+
+    // MARK: Receiving
+
+    func webSocket(_ connection: WebSocketConnection, didReceiveText text: String) {
+        let now = LoadRunContext.now()
+        let measuring = self.run.measuring.load(ordering: .relaxed)
+        if measuring {
+            self.metrics.update {
+                $0.messagesIn += 1
+                $0.bytesIn += text.utf8.count
+            }
+        }
+        if self.isChat {
+            guard let frame = try? ServerFrame.decode(text) else {
+                self.metrics.update { $0.errors["undecodable_frame", default: 0] += 1 }
+                return
+            }
+            self.handle(frame, now: now, measuring: measuring)
+            self.checkExpectation(frame)
+        } else {
+            self.handleRaw(text, now: now, measuring: measuring)
+        }
+    }
+
+    func webSocket(_ connection: WebSocketConnection, didReceiveBinary data: ByteBuffer) {
+        self.metrics.update { $0.errors["unexpected_binary", default: 0] += 1 }
+    }
+
+    func webSocketDidClose(_ connection: WebSocketConnection, code: UInt16, reason: String) {
+        self.connection = nil
+        let now = LoadRunContext.now()
+        let wasReady = self.run.isReady(self.planned.index)
+        self.run.setReady(self.planned.index, false)
+        for (room, var membership) in self.memberships {
+            membership.end = .disconnected(rejoinSeq: nil)
+            membership.endRequestedNanoseconds = now
+            membership.endAckNanoseconds = now
+            self.finished.append(membership)
+            self.memberships[room] = nil
+        }
+        self.pendingJoins.removeAll()
+        self.pendingLeaves.removeAll()
+        guard !self.closedByRunner, self.run.measuring.load(ordering: .relaxed) else { return }
+        self.metrics.update {
+            $0.disconnects += 1
+            $0.errors["closed_\(code)", default: 0] += 1
+        }
+        if wasReady || self.wasEverReady {
+            _ = self.scheduleReconnect()
+        }
+    }
+
+    private func handle(_ frame: ServerFrame, now: Int64, measuring: Bool) {
+        switch frame {
+        case .welcome:
+            self.initialRoomsPending = Set(self.planned.rooms)
+            if self.planned.rooms.isEmpty { self.becameReady() }
+            for room in self.planned.rooms { self.join(room) }
+        case .joined(let room, _, let seq, _):
+            let requested = self.pendingJoins.removeValue(forKey: room) ?? now
+            // A membership lost with the connection ends where this one begins.
+            if let index = self.finished.lastIndex(where: { $0.room == room && $0.end == .disconnected(rejoinSeq: nil) }) {
+                self.finished[index].end = .disconnected(rejoinSeq: seq)
+            }
+            self.memberships[room] = MembershipRecord(
+                room: room, tracker: SequenceTracker(startAfter: seq), end: .open,
+                joinRequestedNanoseconds: requested, joinAckNanoseconds: now)
+            if self.initialRoomsPending.remove(room) != nil && self.initialRoomsPending.isEmpty {
+                self.becameReady()
+            }
+        case .left(let room, let seq, _):
+            if var membership = self.memberships.removeValue(forKey: room) {
+                membership.end = .left(seq: seq)
+                membership.endRequestedNanoseconds = self.pendingLeaves.removeValue(forKey: room) ?? now
+                membership.endAckNanoseconds = now
+                self.finished.append(membership)
+            }
+        case .message(let message):
+            guard measuring else { return }
+            self.memberships[message.room]?.tracker.record(message.seq)
+            self.run.fanout.record(room: message.room, seq: message.seq, atNanoseconds: now)
+            if let id = message.id, let (sender, sentAt) = Self.parseID(id) {
+                let latency = now - sentAt
+                if sender == self.planned.index {
+                    self.metrics.update { $0.echoLatency.record(nanoseconds: latency) }
+                } else {
+                    self.metrics.update { $0.broadcastLatency.record(nanoseconds: latency) }
+                }
+            }
+        case .whisper(let whisper):
+            guard measuring else { return }
+            let sentAt = whisper.id.flatMap(Self.parseID)?.sentAt
+            if whisper.to == self.name {
+                self.metrics.update {
+                    $0.whispersDelivered += 1
+                    if let sentAt { $0.whisperLatency.record(nanoseconds: now - sentAt) }
+                }
+            } else if whisper.from != self.name {
+                self.metrics.update { $0.whisperLeaks += 1 }
+            }
+        case .presence(let room, let name, _):
+            if name != self.name, measuring { self.memberships[room]?.presenceObserved += 1 }
+        case .error(let code, _, _):
+            if measuring { self.metrics.update { $0.errors[code.rawValue, default: 0] += 1 } }
+        case .history, .users:
+            break
+        }
+    }
+
+    private func handleRaw(_ text: String, now: Int64, measuring: Bool) {
+        guard measuring, let marker = RawMarker(parsing: text) else { return }
+        guard let readyAt = self.rawReadyAtCounter, marker.globalNumber > readyAt else { return }
+        self.rawTrackers[marker.sender, default: SequenceTracker(startAfter: 0)].record(marker.senderNumber)
+        let latency = now - marker.sentNanoseconds
+        self.metrics.update {
+            if marker.sender == self.planned.index {
+                $0.echoLatency.record(nanoseconds: latency)
+            } else {
+                $0.broadcastLatency.record(nanoseconds: latency)
+            }
+        }
+    }
+
+    /// `sender.count.sentNanoseconds` ids, as this generator writes them.
+    static func parseID(_ id: String) -> (sender: Int, sentAt: Int64)? {
+        let parts = id.split(separator: ".")
+        guard parts.count == 3, let sender = Int(parts[0].drop { $0 == "w" }), let sentAt = Int64(parts[2]) else {
+            return nil
+        }
+        return (sender, sentAt)
+    }
+
+    // MARK: Sending
+
+    private func join(_ room: String) {
+        self.pendingJoins[room] = LoadRunContext.now()
+        self.connection?.send(text: ClientFrame.join(room: room, id: "join").encoded())
+    }
+
+    private func leave(_ room: String) {
+        guard self.memberships[room] != nil else { return }
+        self.pendingLeaves[room] = LoadRunContext.now()
+        self.connection?.send(text: ClientFrame.leave(room: room, id: "leave").encoded())
+    }
+
+    private func filler(_ content: MessageContent, reserved: Int) -> String {
+        switch content {
+        case .text(let text): return text
+        case .size(let size):
+            let length = max(0, size - reserved)
+            if let cached = self.fillerBySize[length] { return cached }
+            let filler = String(repeating: "x", count: length)
+            self.fillerBySize[length] = filler
+            return filler
+        }
+    }
+
+    /// Sends one room message planned for `scheduledNanoseconds` (its latency is measured from then).
+    func say(room: String?, content: MessageContent, scheduledNanoseconds: Int64) {
+        let rooms = Array(self.memberships.keys)
+        guard let connection = self.connection, let room = room ?? rooms.randomElement(using: &self.random)
+        else {
+            self.metrics.update { $0.failedSends += 1 }
+            return
+        }
+        self.sentCount += 1
+        let text: String
+        if self.isChat {
+            let id = "\(self.planned.index).\(self.sentCount).\(scheduledNanoseconds)"
+            text = ClientFrame.say(room: room, content: self.filler(content, reserved: id.utf8.count + 40), id: id).encoded()
+        } else {
+            let number = self.run.rawSendCounter.wrappingIncrementThenLoad(ordering: .relaxed)
+            let marker = RawMarker(
+                sender: self.planned.index, senderNumber: self.sentCount, globalNumber: number,
+                sentNanoseconds: scheduledNanoseconds)
+            text = marker.text + self.filler(content, reserved: marker.text.utf8.count)
+        }
+        self.record(connection.send(text: text), bytes: text.utf8.count, scheduledNanoseconds: scheduledNanoseconds)
+    }
+
+    /// Sends one whisper to user `targetIndex`, if that user is connected.
+    func whisper(to targetIndex: Int, content: MessageContent, scheduledNanoseconds: Int64) {
+        guard let connection = self.connection, self.isChat, self.run.isReady(targetIndex) else {
+            self.metrics.update { $0.failedSends += 1 }
+            return
+        }
+        self.sentCount += 1
+        let target = self.run.plan.users[targetIndex].name
+        let id = "w\(self.planned.index).\(self.sentCount).\(scheduledNanoseconds)"
+        let text = ClientFrame.whisper(
+            to: target, content: self.filler(content, reserved: id.utf8.count + 40), id: id
+        ).encoded()
+        let result = connection.send(text: text)
+        if result == .queued { self.metrics.update { $0.whispersSent += 1 } }
+        self.record(result, bytes: text.utf8.count, scheduledNanoseconds: scheduledNanoseconds)
+    }
+
+    private func record(_ result: WebSocketSendResult, bytes: Int, scheduledNanoseconds: Int64) {
+        let lag = LoadRunContext.now() - scheduledNanoseconds
+        let late = lag > self.run.lateThresholdNanoseconds
+        self.metrics.update {
+            guard result == .queued else {
+                $0.failedSends += 1
+                return
+            }
+            $0.sends += 1
+            $0.messagesOut += 1
+            $0.bytesOut += bytes
+            if late { $0.lateSends += 1 }
+            $0.maxSendLagNanoseconds = max($0.maxSendLagNanoseconds, lag)
+        }
+    }
+
+    /// Carries out one open-model arrival.
+    func perform(_ arrival: PlannedArrival, action: ArrivalAction, content: MessageContent, scheduledNanoseconds: Int64) {
+        switch action {
+        case .say: self.say(room: arrival.room, content: content, scheduledNanoseconds: scheduledNanoseconds)
+        case .whisper:
+            guard let target = arrival.targetIndex else { return }
+            self.whisper(to: target, content: content, scheduledNanoseconds: scheduledNanoseconds)
+        }
+    }
+
+    // MARK: Script
+
+    /// Runs the group's script; `done` is called when it ends (or is stopped).
+    func startScript(steps: [Step]) {
+        guard !steps.isEmpty else { return }
+        self.script = [ScriptFrame(steps: steps, next: 0, repeatsLeft: 0)]
+        self.scriptRunning = true
+        self.run.scriptsRunning.wrappingIncrement(ordering: .relaxed)
+        self.runNextStep()
+    }
+
+    func stopScript() {
+        self.scriptTask?.cancel()
+        self.scriptTask = nil
+        self.expectation?.timeout.cancel()
+        self.expectation = nil
+        if self.scriptRunning {
+            self.scriptRunning = false
+            self.run.scriptsRunning.wrappingDecrement(ordering: .relaxed)
+        }
+    }
+
+    private func after(_ seconds: Double, _ body: @escaping @Sendable () -> Void) {
+        self.scriptTask = self.eventLoop.scheduleTask(in: .fromSeconds(seconds), body)
+    }
+
+    private func runNextStep() {
+        guard self.scriptRunning else { return }
+        guard var frame = self.script.popLast() else { return self.stopScript() }
+        if frame.next >= frame.steps.count {
+            if frame.repeatsLeft > 0 {
+                frame.repeatsLeft -= 1
+                frame.next = 0
+                self.script.append(frame)
+            }
+            return self.runNextStep()
+        }
+        let step = frame.steps[frame.next]
+        frame.next += 1
+        self.script.append(frame)
+        self.perform(step)
+    }
+
+    private func perform(_ step: Step) {
+        let index = self.planned.indexInGroup
+        switch step {
+        case .join(let room):
+            self.join(NamePattern.expand(room, index: index))
+            self.runNextStep()
+        case .leave(let room):
+            self.leave(NamePattern.expand(room, index: index))
+            self.runNextStep()
+        case .wait(let minimum, let maximum):
+            let seconds = maximum > minimum ? Double.random(in: minimum...maximum, using: &self.random) : minimum
+            self.after(seconds) { self.runNextStep() }
+        case .say(let say):
+            let room = say.room.map { NamePattern.expand($0, index: index) }
+            self.repeatSend(count: say.count, ratePerSecond: say.ratePerSecond, start: LoadRunContext.now(), sent: 0) {
+                self.say(room: room, content: say.content, scheduledNanoseconds: $0)
+            }
+        case .whisper(let whisper):
+            self.repeatSend(count: whisper.count, ratePerSecond: whisper.ratePerSecond, start: LoadRunContext.now(), sent: 0) {
+                guard let target = self.whisperTarget(whisper.to) else {
+                    self.metrics.update { $0.failedSends += 1 }
+                    return
+                }
+                self.whisper(to: target, content: whisper.content, scheduledNanoseconds: $0)
+            }
+        case .expect(let expect):
+            self.metrics.update { $0.expectTotal += 1 }
+            let timeout = self.eventLoop.scheduleTask(in: .fromSeconds(expect.timeoutSeconds)) {
+                self.expectation = nil
+                self.metrics.update { $0.expectFailed += 1 }
+                self.runNextStep()
+            }
+            self.expectation = (expect, timeout)
+        case .http(let http):
+            self.performHTTP(http)
+        case .repeat(let times, let steps):
+            self.script.append(ScriptFrame(steps: steps, next: 0, repeatsLeft: times - 1))
+            self.runNextStep()
+        }
+    }
+
+    /// Sends `count` times, `1/rate` apart from `start` (each timed from its planned instant), then goes on.
+    private func repeatSend(
+        count: Int, ratePerSecond: Double?, start: Int64, sent: Int, _ send: @escaping @Sendable (Int64) -> Void
+    ) {
+        guard self.scriptRunning else { return }
+        guard sent < count else { return self.runNextStep() }
+        let interval = ratePerSecond.map { $0 > 0 ? 1e9 / $0 : 0 } ?? 0
+        let planned = start + Int64(Double(sent) * interval)
+        let now = LoadRunContext.now()
+        if planned > now {
+            self.scriptTask = self.eventLoop.scheduleTask(in: .nanoseconds(planned - now)) {
+                send(planned)
+                self.repeatSend(count: count, ratePerSecond: ratePerSecond, start: start, sent: sent + 1, send)
+            }
+        } else {
+            send(planned)
+            // Yield between bursts so one user does not hold the loop.
+            if sent % 64 == 63 {
+                self.eventLoop.execute {
+                    self.repeatSend(count: count, ratePerSecond: ratePerSecond, start: start, sent: sent + 1, send)
+                }
+            } else {
+                self.repeatSend(count: count, ratePerSecond: ratePerSecond, start: start, sent: sent + 1, send)
+            }
+        }
+    }
+
+    private func whisperTarget(_ target: WhisperTarget) -> Int? {
+        let users = self.run.plan.users
+        switch target {
+        case .name(let pattern):
+            return self.run.plan.userIndex(named: NamePattern.expand(pattern, index: self.planned.indexInGroup))
+        case .random:
+            guard users.count > 1 else { return nil }
+            var pick = Int.random(in: 0..<(users.count - 1), using: &self.random)
+            if pick >= self.planned.index { pick += 1 }
+            return pick
+        case .matching(let glob):
+            let candidates = users.indices.filter { $0 != self.planned.index && NamePattern.glob(glob, matches: users[$0].name) }
+            return candidates.randomElement(using: &self.random)
+        }
+    }
+
+    private func checkExpectation(_ frame: ServerFrame) {
+        guard let (step, timeout) = self.expectation else { return }
+        if let type = step.type, frame.type != type { return }
+        let (room, from, content): (String?, String?, String?)
+        switch frame {
+        case .message(let message): (room, from, content) = (message.room, message.from, message.content)
+        case .whisper(let whisper): (room, from, content) = (nil, whisper.from, whisper.content)
+        case .presence(let presenceRoom, let name, _): (room, from, content) = (presenceRoom, name, nil)
+        case .joined(let joinedRoom, _, _, _), .left(let joinedRoom, _, _), .history(let joinedRoom, _, _),
+            .users(let joinedRoom, _, _):
+            (room, from, content) = (joinedRoom, nil, nil)
+        case .error(_, let message, _): (room, from, content) = (nil, nil, message)
+        case .welcome: (room, from, content) = (nil, nil, nil)
+        }
+        if let wanted = step.room, NamePattern.expand(wanted, index: self.planned.indexInGroup) != room { return }
+        if let wanted = step.from, NamePattern.expand(wanted, index: self.planned.indexInGroup) != from { return }
+        if let wanted = step.contains, !(content ?? "").contains(wanted) { return }
+        timeout.cancel()
+        self.expectation = nil
+        self.runNextStep()
+    }
+
+    private func performHTTP(_ step: HTTPStep) {
+        self.metrics.update { $0.httpTotal += 1 }
+        guard let transport = self.run.transport, let url = LoadURLs.resolve(step.url, against: self.run.httpBase) else {
+            self.metrics.update {
+                $0.httpFailed += 1
+                $0.errors["http_unavailable", default: 0] += 1
+            }
+            return self.runNextStep()
+        }
+        var headers = step.headers.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
+        if let authorization = self.run.adminAuthorization, !step.headers.keys.contains(where: { $0.lowercased() == "authorization" }),
+            url.contains("/admin/")
+        {
+            headers.append(("Authorization", authorization))
+        }
+        let request = LoadHTTPRequest(
+            method: step.method, url: url, headers: headers, body: step.body.map { Data($0.utf8) },
+            timeoutSeconds: step.timeoutSeconds)
+        let eventLoop = self.eventLoop
+        Task {
+            let result = await transport.perform(request)
+            eventLoop.execute {
+                switch result {
+                case .success(let response) where response.status == step.expectStatus:
+                    break
+                case .success(let response):
+                    self.metrics.update {
+                        $0.httpFailed += 1
+                        $0.errors["http_status_\(response.status)", default: 0] += 1
+                    }
+                case .failure:
+                    self.metrics.update {
+                        $0.httpFailed += 1
+                        $0.errors["http_unreachable", default: 0] += 1
+                    }
+                }
+                self.runNextStep()
+            }
+        }
+    }
+
+    // MARK: End of run
+
+    /// Stops counting and hands over what was counted.
+    func finishAccounting() -> UserAccounting {
+        var memberships = self.finished
+        memberships += self.memberships.values
+        return UserAccounting(
+            userIndex: self.planned.index, memberships: memberships, rawTrackers: self.rawTrackers,
+            rawReadyAtCounter: self.rawReadyAtCounter)
+    }
+}
+
+/// The marker chatctl puts at the start of every raw-mode payload: who sent it, its number, when.
+/// `chatctl|SENDER|N|GLOBAL|NANOSECONDS|`.
+struct RawMarker: Equatable {
+    var sender: Int
+    var senderNumber: Int
+    var globalNumber: Int
+    var sentNanoseconds: Int64
+
+    var text: String { "chatctl|\(self.sender)|\(self.senderNumber)|\(self.globalNumber)|\(self.sentNanoseconds)|" }
+
+    init(sender: Int, senderNumber: Int, globalNumber: Int, sentNanoseconds: Int64) {
+        self.sender = sender
+        self.senderNumber = senderNumber
+        self.globalNumber = globalNumber
+        self.sentNanoseconds = sentNanoseconds
+    }
+
+    init?(parsing text: String) {
+        guard text.hasPrefix("chatctl|") else { return nil }
+        let parts = text.split(separator: "|", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count >= 5, let sender = Int(parts[1]), let number = Int(parts[2]), let global = Int(parts[3]),
+            let sent = Int64(parts[4])
+        else { return nil }
+        self.init(sender: sender, senderNumber: number, globalNumber: global, sentNanoseconds: sent)
+    }
+}
