@@ -43,6 +43,7 @@ let package = Package(
             dependencies: [
                 "ChatKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -7,6 +7,7 @@ struct ChatctlCommand: AsyncParsableCommand {
         commandName: "chatctl",
         abstract: "A scriptable chat bot and load tester for WebSocket chat servers.",
         discussion: "Subcommands (run, send, listen, bot, health, admin) arrive with the chatctl issue.",
-        version: ChatKitVersion.current
+        version: ChatKitVersion.current,
+        subcommands: [RunCommand.self]
     )
 }

@@ -39,6 +39,10 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     private var scriptRunning = false
     private var scriptTask: Scheduled<Void>?
     private var expectation: (step: ExpectStep, timeout: Scheduled<Void>)?
+    /// Frames received and not yet consumed by an `expect` step (only kept when the script has one).
+    private var unconsumed: CircularBuffer<ServerFrame> = CircularBuffer()
+    private static let unconsumedLimit = 256
+    private var keepsFramesForExpect = false
     private var fillerBySize: [Int: String] = [:]
 
     init(planned: PlannedUser, eventLoop: EventLoop, run: LoadRunContext, metrics: LoopMetrics) {
@@ -126,7 +130,12 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
                 return
             }
             self.handle(frame, now: now, measuring: measuring)
-            self.checkExpectation(frame)
+            if self.expectation != nil {
+                self.checkExpectation(frame)
+            } else if self.keepsFramesForExpect {
+                if self.unconsumed.count >= Self.unconsumedLimit { self.unconsumed.removeFirst() }
+                self.unconsumed.append(frame)
+            }
         } else {
             self.handleRaw(text, now: now, measuring: measuring)
         }
@@ -337,6 +346,8 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     func startScript(steps: [Step]) {
         guard !steps.isEmpty else { return }
         self.script = [ScriptFrame(steps: steps, next: 0, repeatsLeft: 0)]
+        self.keepsFramesForExpect = Self.containsExpect(steps)
+        self.unconsumed.removeAll()
         self.scriptRunning = true
         self.run.scriptsRunning.wrappingIncrement(ordering: .relaxed)
         self.runNextStep()
@@ -401,6 +412,10 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
             }
         case .expect(let expect):
             self.metrics.update { $0.expectTotal += 1 }
+            // A frame that arrived since the last expect may already satisfy this one.
+            while let frame = self.unconsumed.popFirst() {
+                if self.matches(expect, frame) { return self.runNextStep() }
+            }
             let timeout = self.eventLoop.scheduleTask(in: .fromSeconds(expect.timeoutSeconds)) {
                 self.expectation = nil
                 self.metrics.update { $0.expectFailed += 1 }
@@ -458,9 +473,25 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         }
     }
 
+    private static func containsExpect(_ steps: [Step]) -> Bool {
+        steps.contains { step in
+            switch step {
+            case .expect: return true
+            case .repeat(_, let inner): return Self.containsExpect(inner)
+            default: return false
+            }
+        }
+    }
+
     private func checkExpectation(_ frame: ServerFrame) {
-        guard let (step, timeout) = self.expectation else { return }
-        if let type = step.type, frame.type != type { return }
+        guard let (step, timeout) = self.expectation, self.matches(step, frame) else { return }
+        timeout.cancel()
+        self.expectation = nil
+        self.runNextStep()
+    }
+
+    private func matches(_ step: ExpectStep, _ frame: ServerFrame) -> Bool {
+        if let type = step.type, frame.type != type { return false }
         let (room, from, content): (String?, String?, String?)
         switch frame {
         case .message(let message): (room, from, content) = (message.room, message.from, message.content)
@@ -472,12 +503,10 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         case .error(_, let message, _): (room, from, content) = (nil, nil, message)
         case .welcome: (room, from, content) = (nil, nil, nil)
         }
-        if let wanted = step.room, NamePattern.expand(wanted, index: self.planned.indexInGroup) != room { return }
-        if let wanted = step.from, NamePattern.expand(wanted, index: self.planned.indexInGroup) != from { return }
-        if let wanted = step.contains, !(content ?? "").contains(wanted) { return }
-        timeout.cancel()
-        self.expectation = nil
-        self.runNextStep()
+        if let wanted = step.room, NamePattern.expand(wanted, index: self.planned.indexInGroup) != room { return false }
+        if let wanted = step.from, NamePattern.expand(wanted, index: self.planned.indexInGroup) != from { return false }
+        if let wanted = step.contains, !(content ?? "").contains(wanted) { return false }
+        return true
     }
 
     private func performHTTP(_ step: HTTPStep) {

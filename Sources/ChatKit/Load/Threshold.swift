@@ -68,6 +68,7 @@ public struct Threshold: Sendable, Equatable, Codable {
 /// Why a threshold could not be read.
 public struct ThresholdError: Error, Sendable, Equatable {
     public var message: String
+    public init(message: String) { self.message = message }
 }
 
 /// The metrics a report has, their units, and what a percentage of them is taken of.

@@ -1,0 +1,86 @@
+import Foundation
+
+extension LoadReport {
+    /// The end-of-run summary table chatctl prints.
+    public func summaryText() -> String {
+        var lines: [String] = []
+        let target = self.scenario.embeddedServer ? "embedded server \(self.scenario.target)" : self.scenario.target
+        var shard = ""
+        if let shardText = self.scenario.shard { shard = ", shard \(shardText) with \(self.scenario.localUsers) users" }
+        lines.append("scenario   \(self.scenario.name) (seed \(self.scenario.seed), \(self.scenario.users) users\(shard), "
+            + "\(self.scenario.wireProtocol.rawValue) protocol) against \(target)")
+        lines.append(String(format: "duration   %.1f s   plan %@", self.durationSeconds, self.scenario.planFingerprint))
+        lines.append("")
+        lines.append(Self.row(["latency", "count", "p50", "p90", "p99", "p99.9", "max"]))
+        for (label, key) in [("broadcast", "broadcast"), ("whisper", "whisper"), ("echo", "echo"), ("connect", "connect"),
+                             ("fan-out spread", "fanoutSpread")] {
+            guard let summary = self.latency[key], summary.count > 0 else { continue }
+            lines.append(Self.row([
+                label, "\(summary.count)", Self.time(summary.p50), Self.time(summary.p90), Self.time(summary.p99),
+                Self.time(summary.p999), Self.time(summary.max),
+            ]))
+        }
+        lines.append("")
+        let c = { (name: String) in self.counters[name] ?? 0 }
+        lines.append("delivery     expected \(c("delivery.expected"))  received \(c("delivery.received"))  "
+            + "lost \(c("delivery.lost"))  duplicated \(c("delivery.duplicated"))  out of order \(c("delivery.outOfOrder"))")
+        if self.scenario.wireProtocol == .chat {
+            lines.append("whispers     sent \(c("whisper.sent"))  delivered \(c("whisper.delivered"))  "
+                + "lost \(c("whisper.lost"))  leaks \(c("whisper.leaks"))")
+            lines.append("presence     expected \(c("presence.expected"))  observed \(c("presence.observed"))  "
+                + "missing \(c("presence.missing"))")
+        }
+        lines.append("connections  attempts \(c("connect.attempts"))  errors \(c("connect.errors"))  "
+            + "disconnects \(c("connect.disconnects"))  reconnects \(c("connect.reconnects"))")
+        lines.append("sends        total \(c("sends.total"))  late \(c("sends.late")) (over "
+            + "\(Self.time(self.generator.lateThresholdSeconds)) behind plan)  failed \(c("sends.failed"))  "
+            + "max lag \(Self.time(self.generator.maxSendLagSeconds))")
+        let seconds = max(self.durationSeconds, 0.001)
+        lines.append(String(
+            format: "traffic      out %d msgs (%.0f/s)  in %d msgs (%.0f/s)", c("messages.out"),
+            Double(c("messages.out")) / seconds, c("messages.in"), Double(c("messages.in")) / seconds))
+        if c("expect.total") > 0 || c("http.total") > 0 {
+            lines.append("script       expects \(c("expect.total")) (failed \(c("expect.failed")))  "
+                + "http calls \(c("http.total")) (failed \(c("http.failed")))")
+        }
+        let errors = self.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        lines.append("errors       " + (errors.isEmpty ? "none" : errors.joined(separator: "  ")))
+        lines.append(String(
+            format: "generator    cpu %.2f s  peak memory %.0f MB", self.generator.cpuSeconds,
+            Double(self.generator.peakResidentBytes) / 1_048_576))
+        if let before = self.serverStatsBefore, let after = self.serverStatsAfter {
+            lines.append("server       messages in +\(after.messagesIn - before.messagesIn)  out +\(after.messagesOut - before.messagesOut)"
+                + "  slow consumers dropped +\(after.slowConsumersDropped - before.slowConsumersDropped)")
+        }
+        if !self.thresholds.isEmpty {
+            lines.append("")
+            lines.append("thresholds")
+            for result in self.thresholds {
+                let value = LoadMetricCatalog.isTime(result.metric) && !result.expression.hasSuffix("%")
+                    ? Self.time(result.value)
+                    : result.expression.hasSuffix("%") ? String(format: "%.3f%%", result.value * 100) : Self.number(result.value)
+                lines.append("  \(result.passed ? "PASS" : "FAIL")  \(result.metric) \(result.expression)  (was \(value))")
+            }
+        }
+        lines.append("")
+        lines.append("result: \(self.passed ? "PASS" : "FAIL")")
+        return lines.joined(separator: "\n")
+    }
+
+    private static func row(_ cells: [String]) -> String {
+        let first = cells[0].padding(toLength: 15, withPad: " ", startingAt: 0)
+        return first + cells.dropFirst().map { $0.leftPadded(to: 10) }.joined()
+    }
+
+    static func time(_ seconds: Double) -> String { ScenarioUnits.describe(seconds: seconds) }
+
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.3f", value)
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        self.count >= width ? " " + self : String(repeating: " ", count: width - self.count) + self
+    }
+}

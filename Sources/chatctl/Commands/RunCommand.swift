@@ -1,0 +1,152 @@
+import ArgumentParser
+import ChatKit
+import Foundation
+
+/// `chatctl run SCENARIO`: the load test.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a load-test scenario and check its thresholds.",
+        discussion: """
+            Spawns the scenario's simulated users, plays its phases, checks that every message reached every
+            member exactly once and in order, measures latency, prints a summary and exits:
+              0  every threshold passed
+              1  a threshold failed
+              2  bad usage or an invalid scenario (nothing connected)
+              3  the target is unreachable
+            With no target (neither --target nor "target" in the scenario) it starts an embedded ChatKit server
+            on a free loopback port and says so. Latency of planned sends is measured from their planned time
+            (coordinated-omission correction). Scenario format: docs/scenarios.md.
+
+            Examples:
+              chatctl run scenarios/burst.json
+              chatctl run scenarios/soak.json --target ws://127.0.0.1:8080/ws --out report.json
+              chatctl run scenarios/smoke.json --threshold 'latency.broadcast.p99 < 20ms' --quiet
+              chatctl run scenarios/burst.json --dry-run
+            """
+    )
+
+    @Argument(help: "The scenario file (JSON).")
+    var scenario: String
+
+    @Option(help: "WebSocket URL of the server under test (overrides the scenario's target).")
+    var target: String?
+
+    @Option(help: "Write the full report (histograms, time series) as JSON to this file.")
+    var out: String?
+
+    @Option(
+        name: .customLong("threshold"),
+        help: ArgumentHelp(
+            "Add or replace a threshold, e.g. 'delivery.lost == 0' (repeatable).",
+            valueName: "metric op value"))
+    var thresholds: [String] = []
+
+    @Option(help: "Replace the scenario's seed.")
+    var seed: UInt64?
+
+    @Option(help: "Event-loop threads for the simulated users (default: one per core).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "A send leaving later than this after its planned time counts as late (generator overload).")
+    var lateThreshold = "10ms"
+
+    @Option(help: ArgumentHelp("Run a deterministic share of the users: I/N (1-based).", valueName: "I/N"))
+    var shard: String?
+
+    @Flag(help: "Print only the summary (no progress lines).")
+    var quiet = false
+
+    @Flag(help: "Validate the scenario, print the plan and its fingerprint, and exit without connecting.")
+    var dryRun = false
+
+    func run() async throws {
+        var scenario: Scenario
+        do {
+            scenario = try ScenarioParser.parse(contentsOf: self.scenario)
+        } catch let error as ScenarioValidationError {
+            Console.error("\(self.scenario): invalid scenario:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
+            throw ExitCode(2)
+        }
+        if let seed = self.seed { scenario.seed = seed }
+        var overrides: [Threshold] = []
+        for text in self.thresholds {
+            switch Self.parseThreshold(text) {
+            case .success(let threshold): overrides.append(threshold)
+            case .failure(let error):
+                Console.error("--threshold \(text): \(error.message)")
+                throw ExitCode(2)
+            }
+        }
+        guard let lateSeconds = ScenarioUnits.seconds(self.lateThreshold) else {
+            Console.error("--late-threshold: expected a duration such as \"10ms\", got \"\(self.lateThreshold)\"")
+            throw ExitCode(2)
+        }
+        let shard: (index: Int, count: Int)
+        do { shard = try Self.parseShard(self.shard) } catch {
+            Console.error("\(error)")
+            throw ExitCode(2)
+        }
+        if let target = self.target {
+            do { _ = try WebSocketURL(target) } catch {
+                Console.error("--target: \(error)")
+                throw ExitCode(2)
+            }
+        }
+
+        if self.dryRun {
+            print(PlanDescription.describe(LoadPlan(scenario: scenario, shard: shard)))
+            return
+        }
+
+        let progress: ProgressPrinter? = self.quiet ? nil : ProgressPrinter()
+        var options = LoadRunOptions(
+            target: self.target, transport: nil, threads: self.threads, lateThresholdSeconds: lateSeconds,
+            thresholdOverrides: overrides, shard: shard)
+        if let progress {
+            options.onProgress = { progress.show($0) }
+        }
+        options.onEmbeddedServer = { url in
+            Console.error("no target given: started an embedded ChatKit server at \(url)")
+        }
+        let report: LoadReport
+        do {
+            report = try await LoadRunner.run(scenario, options: options)
+        } catch let error as LoadRunError {
+            progress?.finish()
+            Console.error("chatctl: \(error)")
+            if case .targetUnreachable = error { throw ExitCode(3) }
+            throw ExitCode(2)
+        }
+        progress?.finish()
+        if let out = self.out {
+            do {
+                try report.jsonData().write(to: URL(fileURLWithPath: out))
+            } catch {
+                Console.error("chatctl: cannot write \(out): \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+        }
+        print(report.summaryText())
+        if !report.passed { throw ExitCode(1) }
+    }
+
+    /// `metric op value`, e.g. `latency.broadcast.p99 < 20ms` or `delivery.lost==0`.
+    static func parseThreshold(_ text: String) -> Result<Threshold, ThresholdError> {
+        guard let start = text.firstIndex(where: { "<>=!".contains($0) }) else {
+            return .failure(ThresholdError(message: "expected \"METRIC OP VALUE\" such as \"delivery.lost == 0\""))
+        }
+        let metric = text[..<start].trimmingCharacters(in: .whitespaces)
+        return Threshold.parse(metric: metric, expression: String(text[start...]))
+    }
+
+    static func parseShard(_ text: String?) throws -> (index: Int, count: Int) {
+        guard let text else { return (0, 1) }
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (1...count).contains(index)
+        else {
+            throw ValidationError("--shard: expected I/N with 1 <= I <= N, got \"\(text)\"")
+        }
+        return (index - 1, count)
+    }
+}
