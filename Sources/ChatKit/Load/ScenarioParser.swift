@@ -397,6 +397,8 @@ private struct JSONReader {
             let to: WhisperTarget
             if toText == "random" {
                 to = .random
+            } else if toText.hasPrefix("random:") {
+                to = .matching(glob: String(toText.dropFirst("random:".count)))
             } else if toText.contains("*") {
                 to = .matching(glob: toText)
             } else {
