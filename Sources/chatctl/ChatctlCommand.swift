@@ -1,13 +1,38 @@
 import ArgumentParser
 import ChatKit
+import Foundation
 
 @main
 struct ChatctlCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chatctl",
         abstract: "A scriptable chat bot and load tester for WebSocket chat servers.",
-        discussion: "Subcommands (run, send, listen, bot, health, admin) arrive with the chatctl issue.",
+        discussion: """
+            run     load-test a chat server with a JSON scenario (docs/scenarios.md)
+            health  is the server healthy?
+            admin   rooms, users, kick, announce, stats through the admin API
+
+            Exit status: 0 success, 1 a threshold failed or the server answered with an error (or is not \
+            healthy), 2 bad usage or an invalid scenario, 3 the server is unreachable.
+            """,
         version: ChatKitVersion.current,
-        subcommands: [RunCommand.self]
+        subcommands: [RunCommand.self, HealthCommand.self, AdminCommand.self]
     )
+
+    /// ArgumentParser's `main`, except that usage errors exit with 2 instead of EX_USAGE (64), so that
+    /// every chatctl failure has one of the documented statuses.
+    static func main() async {
+        do {
+            var command = try await Self.asyncParseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard Self.exitCode(for: error) == .validationFailure else { Self.exit(withError: error) }
+            printError(Self.fullMessage(for: error))
+            Foundation.exit(ChatctlExitCode.usage.rawValue)
+        }
+    }
 }

@@ -1,0 +1,41 @@
+import ChatKit
+import Foundation
+
+/// Sends chatctl's HTTP requests and turns failures into chatctl's exit statuses after saying what
+/// went wrong on standard error.
+enum ServerRequest {
+    /// The client every command uses.
+    private static let client = CurlHTTPClient(userAgent: "chatctl/\(ChatKitVersion.current)")
+
+    /// Performs the request; when no HTTP answer arrives, prints `error: <why, naming the URL>` and throws
+    /// ``ChatctlExitCode/unreachable`` (or ``ChatctlExitCode/usage`` when libcurl rejects the URL).
+    static func send(
+        _ method: String, _ url: String, headers: [(name: String, value: String)] = [], body: Data? = nil,
+        timeoutSeconds: Double
+    ) async throws -> HTTPResult {
+        do {
+            return try await Self.client.perform(
+                method: method, url: url, headers: headers, body: body, timeoutSeconds: timeoutSeconds)
+        } catch let error as CurlHTTPError {
+            printError("error: \(error)")
+            throw error.isInvalidURL ? ChatctlExitCode.usage : ChatctlExitCode.unreachable
+        }
+    }
+
+    /// One line explaining an error response, from the server's JSON error body when it has one:
+    /// `HTTP 401 unauthorized: wrong admin token`, else `HTTP 502: <the start of the body>`.
+    static func describeFailure(_ result: HTTPResult) -> String {
+        if let body = try? JSONDecoder().decode(ErrorBody.self, from: result.body) {
+            return "HTTP \(result.status) \(body.error)" + (body.message.map { ": \($0)" } ?? "")
+        }
+        let text = result.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return "HTTP \(result.status) (empty body)" }
+        return "HTTP \(result.status): \(text.count > 300 ? String(text.prefix(300)) + "…" : text)"
+    }
+
+    /// The server's error body: `{"error": code, "message": sentence}`.
+    private struct ErrorBody: Decodable {
+        var error: String
+        var message: String?
+    }
+}
