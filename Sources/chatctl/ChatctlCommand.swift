@@ -31,7 +31,7 @@ struct ChatctlCommand: AsyncParsableCommand {
             }
         } catch {
             guard Self.exitCode(for: error) == .validationFailure else { Self.exit(withError: error) }
-            printError(Self.fullMessage(for: error))
+            Console.error(Self.fullMessage(for: error))
             Foundation.exit(ChatctlExitCode.usage.rawValue)
         }
     }

@@ -151,7 +151,8 @@ public final class WebSocketClient: Sendable {
         bootstrap.connect(host: url.host, port: url.port).whenComplete { result in
             switch result {
             case .failure(let error):
-                upgraded.fail(WebSocketClientError.unreachable(url: url.description, reason: Self.describe(error)))
+                upgraded.fail(WebSocketClientError.unreachable(
+                    url: url.description, reason: ConnectErrorDescription.describe(error)))
             case .success(let channel):
                 upgraded.futureResult.whenFailure { _ in channel.close(promise: nil) }
                 var headers = HTTPHeaders()
@@ -170,14 +171,6 @@ public final class WebSocketClient: Sendable {
         }
         upgraded.futureResult.whenComplete { _ in timeout.cancel() }
         return upgraded.futureResult
-    }
-
-    private static func describe(_ error: Error) -> String {
-        if let error = error as? NIOConnectionError, let first = error.connectionErrors.first {
-            return "\(first.error)"
-        }
-        if error is ChannelError { return "\(error)" }
-        return "\(error)"
     }
 }
 

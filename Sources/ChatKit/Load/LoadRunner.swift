@@ -310,7 +310,7 @@ public enum LoadRunner {
                 .connect(host: url.host, port: url.port).get()
             try? await channel.close()
         } catch {
-            throw LoadRunError.targetUnreachable(url: url.description, reason: "\(error)")
+            throw LoadRunError.targetUnreachable(url: url.description, reason: ConnectErrorDescription.describe(error))
         }
         guard `protocol` == .chat, let transport, let base = LoadURLs.httpBase(of: url.description) else { return }
         let result = await transport.perform(LoadHTTPRequest(method: "GET", url: base + "/healthz", timeoutSeconds: 5))

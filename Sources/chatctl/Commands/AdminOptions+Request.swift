@@ -18,7 +18,7 @@ extension AdminOptions {
         let result = try await ServerRequest.send(
             method, try self.baseURL().url(path), headers: headers, body: body, timeoutSeconds: self.timeout)
         guard result.isSuccess else {
-            printError("error: \(ServerRequest.describeFailure(result))")
+            Console.error("error: \(ServerRequest.describeFailure(result))")
             throw ChatctlExitCode.serverError
         }
         return result
@@ -36,7 +36,7 @@ extension AdminOptions {
         do {
             return try decoder.decode(type, from: result.body)
         } catch {
-            printError("error: the server's answer is not what chatctl expects: \(result.bodyText)")
+            Console.error("error: the server's answer is not what chatctl expects: \(result.bodyText)")
             throw ChatctlExitCode.serverError
         }
     }

@@ -101,7 +101,7 @@ struct RunCommand: AsyncParsableCommand {
 
         let progress: ProgressPrinter? = self.quiet ? nil : ProgressPrinter()
         var options = LoadRunOptions(
-            target: self.target, transport: nil, threads: self.threads, lateThresholdSeconds: lateSeconds,
+            target: self.target, transport: CurlLoadTransport(), threads: self.threads, lateThresholdSeconds: lateSeconds,
             thresholdOverrides: overrides, shard: shard)
         if let progress {
             options.onProgress = { progress.show($0) }

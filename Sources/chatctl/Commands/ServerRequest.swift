@@ -17,7 +17,7 @@ enum ServerRequest {
             return try await Self.client.perform(
                 method: method, url: url, headers: headers, body: body, timeoutSeconds: timeoutSeconds)
         } catch let error as CurlHTTPError {
-            printError("error: \(error)")
+            Console.error("error: \(error)")
             throw error.isInvalidURL ? ChatctlExitCode.usage : ChatctlExitCode.unreachable
         }
     }
