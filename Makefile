@@ -4,10 +4,17 @@ CONFIG ?= debug
 
 .PHONY: run test deps build release server clean
 
-## Build and run the main job (starts chatserver on 127.0.0.1:8080 until chatctl's load test lands).
+SCENARIO ?= scenarios/burst.json
+
+## Build and run the main job: chatctl's burst load test against an embedded server.
 run: deps
-	$(SWIFT) build -c $(CONFIG) --product chatserver
-	$$($(SWIFT) build -c $(CONFIG) --show-bin-path)/chatserver --port 8080
+	$(SWIFT) build -c release --product chatctl
+	$$($(SWIFT) build -c release --show-bin-path)/chatctl run $(SCENARIO)
+
+## Start chatserver on 127.0.0.1:8080.
+server: deps
+	$(SWIFT) build -c release --product chatserver
+	$$($(SWIFT) build -c release --show-bin-path)/chatserver --port 8080
 
 ## Install what is missing, build, and run every test.
 test: deps

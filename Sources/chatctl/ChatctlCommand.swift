@@ -9,6 +9,9 @@ struct ChatctlCommand: AsyncParsableCommand {
         abstract: "A scriptable chat bot and load tester for WebSocket chat servers.",
         discussion: """
             run     load-test a chat server with a JSON scenario (docs/scenarios.md)
+            send    send each line of stdin to a room or a user
+            listen  print a room, one line per message (or JSON lines)
+            bot     answer messages with a shell command or pattern rules
             health  is the server healthy?
             admin   rooms, users, kick, announce, stats through the admin API
 
@@ -16,7 +19,9 @@ struct ChatctlCommand: AsyncParsableCommand {
             healthy), 2 bad usage or an invalid scenario, 3 the server is unreachable.
             """,
         version: ChatKitVersion.current,
-        subcommands: [RunCommand.self, HealthCommand.self, AdminCommand.self]
+        subcommands: [
+            RunCommand.self, SendCommand.self, ListenCommand.self, BotCommand.self, HealthCommand.self, AdminCommand.self,
+        ]
     )
 
     /// ArgumentParser's `main`, except that usage errors exit with 2 instead of EX_USAGE (64), so that

@@ -131,44 +131,8 @@ struct ChatServerCommand: AsyncParsableCommand {
         logger.info("chatserver \(ChatKitVersion.current) serving", metadata: [
             "url": "\(server.url)", "admin": "\(configuration.adminToken == nil ? "disabled" : "enabled")",
         ])
-        let signal = await SignalWaiter.waitForTermination()
+        let signal = await TerminationSignals.wait()
         logger.info("received \(signal): shutting down")
         try await server.shutdown()
-    }
-}
-
-/// Waits for SIGINT or SIGTERM.
-enum SignalWaiter {
-    static func waitForTermination() async -> String {
-        await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-            let resumed = ResumeOnce(continuation)
-            for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { resumed.resume(name) }
-                source.resume()
-                SignalSources.keep(source)
-            }
-        }
-    }
-}
-
-/// Keeps signal sources alive for the life of the process.
-enum SignalSources {
-    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
-    static func keep(_ source: DispatchSourceSignal) { Self.sources.append(source) }
-}
-
-/// Resumes a continuation at most once, from whichever signal comes first.
-final class ResumeOnce: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<String, Never>?
-    init(_ continuation: CheckedContinuation<String, Never>) { self.continuation = continuation }
-    func resume(_ value: String) {
-        self.lock.lock()
-        let continuation = self.continuation
-        self.continuation = nil
-        self.lock.unlock()
-        continuation?.resume(returning: value)
     }
 }

@@ -1,0 +1,127 @@
+import ArgumentParser
+import ChatKit
+import Foundation
+import NIOConcurrencyHelpers
+
+/// `chatctl listen`: print a room.
+struct ListenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "listen",
+        abstract: "Print a room's messages (and whispers to you), one line each.",
+        discussion: """
+            Prints `[room] name: text` per message, `[whisper] name: text` per whisper, `[room] * name joined`
+            per presence change; the room's history is printed first unless --no-history. With --json every
+            frame the server sends is printed as one JSON line (for jq). Runs until the server closes the
+            connection, SIGINT/SIGTERM, --count messages, or --timeout.
+            Exit status: 0 done; 1 the connection was refused or lost, or --timeout passed before --count
+            messages arrived; 2 bad usage; 3 the server is unreachable.
+
+            Examples:
+              chatctl listen --room lobby
+              chatctl listen --room lobby --json | jq -r 'select(.type=="message") | .content'
+              chatctl listen --room ci --count 1 --timeout 30   # wait for one message
+            """
+    )
+
+    @OptionGroup var connection: ChatConnectionOptions
+
+    @Option(help: "Room to listen to.")
+    var room: String?
+
+    @Flag(help: "Print every frame as a JSON line.")
+    var json = false
+
+    @Option(help: "Exit after this many messages or whispers (history not counted).")
+    var count: Int?
+
+    @Option(help: "Exit after this many seconds.")
+    var timeout: Double?
+
+    @Flag(help: "Do not print the history replayed on join.")
+    var noHistory = false
+
+    func validate() throws {
+        if self.connection.wireProtocol == .chat && self.room == nil {
+            throw ValidationError("give --room")
+        }
+        if let room = self.room, let problem = NameRules.roomNameProblem(room) {
+            throw ValidationError("--room: \(problem)")
+        }
+        if let count = self.count, count < 1 { throw ValidationError("--count must be at least 1") }
+        if let timeout = self.timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
+    }
+
+    func run() async throws {
+        let name = self.connection.resolvedName(prefix: "listen")
+        let client = try await self.connection.connect(name: name, room: self.room)
+        let events = EventQueue.pumping(client)
+        let deadline = self.timeout.map { ContinuousClock.now + .seconds($0) }
+        let stopped = NIOLockedValueBox(false)
+        let stop = Task {
+            _ = await TerminationSignals.wait()
+            stopped.withLockedValue { $0 = true }
+        }
+        var received = 0
+        var outcome: Int32 = 0
+        loop: while true {
+            if stopped.withLockedValue({ $0 }) { break }
+            if let deadline, ContinuousClock.now >= deadline {
+                if self.count != nil { outcome = 1 }
+                break
+            }
+            let wait: Duration = deadline.map { min($0 - .now, .milliseconds(200)) } ?? .milliseconds(200)
+            guard let event = await events.next(timeout: wait) else { continue }
+            switch event {
+            case .text(let text):
+                received += self.print(text, me: name)
+                if let count = self.count, received >= count { break loop }
+            case .binary(let data):
+                if self.json { StandardOutput.line("{\"binary\":\(data.readableBytes)}") }
+            case .closed(let code, let reason):
+                // The server ending the conversation (1000, or 1001 when it shuts down) is the end of input;
+                // anything else (kicked, dropped) is a failure.
+                if code != WebSocketCloseCode.normal && code != WebSocketCloseCode.goingAway {
+                    Console.error("chatctl listen: connection closed by the server: \(code) \(reason)")
+                    outcome = 1
+                }
+                break loop
+            }
+        }
+        stop.cancel()
+        await client.close()
+        if outcome != 0 { throw ExitCode(outcome) }
+    }
+
+    /// Prints a frame; returns 1 when it counts towards --count.
+    private func print(_ text: String, me: String) -> Int {
+        guard self.connection.wireProtocol == .chat else {
+            StandardOutput.line(text)
+            return 1
+        }
+        guard let frame = try? ServerFrame.decode(text) else {
+            StandardOutput.line(text)
+            return 0
+        }
+        if case .history(_, let messages, _) = frame {
+            if !self.noHistory {
+                for message in messages {
+                    if self.json {
+                        StandardOutput.line(ServerFrame.message(message).encoded())
+                    } else if let line = FrameFormatter.line(.message(message), me: me) {
+                        StandardOutput.line(line)
+                    }
+                }
+            }
+            return 0
+        }
+        if self.json {
+            StandardOutput.line(text)
+        } else if let line = FrameFormatter.line(frame, me: me) {
+            StandardOutput.line(line)
+        }
+        switch frame {
+        case .message, .whisper: return 1
+        default: return 0
+        }
+    }
+}
