@@ -71,7 +71,8 @@ public enum LoadRunError: Error, Sendable, CustomStringConvertible {
 /// Runs a scenario: connects the simulated users, plays the phases, drains, counts, and reports.
 public enum LoadRunner {
     public static func run(_ scenario: Scenario, options: LoadRunOptions = LoadRunOptions()) async throws -> LoadReport {
-        let startedAt = Date()
+        // Whole seconds: the report's ISO 8601 dates carry no fractions, so a round trip stays exact.
+        let startedAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         let cpuAtStart = ProcessUsage.cpuSeconds()
         let plan = LoadPlan(scenario: scenario, shard: options.shard)
 
