@@ -33,8 +33,14 @@ struct ChatServerCommand: AsyncParsableCommand {
     @Option(help: "Bearer token that enables the admin API (default: $CHAT_ADMIN_TOKEN; unset disables /admin/).")
     var adminToken: String?
 
-    @Option(help: "Largest WebSocket message accepted, in bytes; larger ones are closed with 1009.")
-    var maxMessageBytes = 64 * 1024
+    @Option(help: "Largest WebSocket message accepted, in bytes; larger ones are closed with 1009 (default 64 KiB; 16 MiB in echo mode).")
+    var maxMessageBytes: Int?
+
+    @Option(help: "chat: the chat protocol on /ws; broadcast: every text frame to everyone, any path (like gorilla's chat example); echo: every message back to its sender, any path (conformance testing).")
+    var mode: ServerMode = .chat
+
+    @Flag(help: "Shorthand for --mode echo.")
+    var echo = false
 
     @Option(help: "Longest say/whisper content, in UTF-8 bytes; longer gets error too_long.")
     var maxContentBytes = 8 * 1024
@@ -77,7 +83,12 @@ struct ChatServerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be from 0 to 65535, got \(self.port)") }
-        guard self.maxMessageBytes >= 125 else { throw ValidationError("--max-message-bytes must be at least 125") }
+        if let maxMessageBytes = self.maxMessageBytes, maxMessageBytes < 125 {
+            throw ValidationError("--max-message-bytes must be at least 125")
+        }
+        if self.echo && self.mode != .chat && self.mode != .echo {
+            throw ValidationError("--echo conflicts with --mode \(self.mode.rawValue)")
+        }
         guard self.maxContentBytes > 0 else { throw ValidationError("--max-content-bytes must be positive") }
         guard self.history >= 0 else { throw ValidationError("--history must be 0 or more") }
         guard self.sendQueue >= 1 else { throw ValidationError("--send-queue must be at least 1") }
@@ -99,11 +110,13 @@ struct ChatServerCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "chatserver")
         logger.logLevel = Logger.Level(rawValue: self.logLevel) ?? .info
+        let mode = self.echo ? ServerMode.echo : self.mode
+        let maxMessageBytes = self.maxMessageBytes ?? (mode == .echo ? 16 * 1024 * 1024 : 64 * 1024)
         let configuration = ServerConfiguration(
             host: self.host,
             port: self.port,
             webSocket: WebSocketConfiguration(
-                maxMessageBytes: self.maxMessageBytes,
+                maxMessageBytes: maxMessageBytes,
                 pingInterval: self.pingInterval > 0 ? .fromSeconds(self.pingInterval) : nil,
                 deadPeerTimeout: .fromSeconds(self.pongTimeout),
                 sendQueueLimit: self.sendQueue),
@@ -117,7 +130,8 @@ struct ChatServerCommand: AsyncParsableCommand {
             },
             handshakeTimeout: .fromSeconds(self.handshakeTimeout),
             shutdownDeadline: .fromSeconds(self.shutdownTimeout),
-            threads: self.threads
+            threads: self.threads,
+            mode: mode
         )
         let server: ChatServer
         do {
@@ -129,6 +143,7 @@ struct ChatServerCommand: AsyncParsableCommand {
         print("listening on \(server.url)")
         fflush(nil)
         logger.info("chatserver \(ChatKitVersion.current) serving", metadata: [
+            "mode": "\(mode.rawValue)",
             "url": "\(server.url)", "admin": "\(configuration.adminToken == nil ? "disabled" : "enabled")",
         ])
         let signal = await TerminationSignals.wait()
@@ -136,3 +151,5 @@ struct ChatServerCommand: AsyncParsableCommand {
         try await server.shutdown()
     }
 }
+
+extension ServerMode: ExpressibleByArgument {}

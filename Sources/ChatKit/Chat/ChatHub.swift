@@ -202,14 +202,6 @@ public final class ChatHub: @unchecked Sendable {
         return true
     }
 
-    /// Closes every connection with `code` (1001 on shutdown).
-    func closeAll(code: UInt16, reason: String) {
-        let everyone = self.lock.withLock { Array(self.members.values) }
-        for member in everyone {
-            member.connection.close(code: code, reason: reason)
-        }
-    }
-
     /// Rooms with their member count and last `seq`, sorted by name.
     public func roomSummaries() -> [RoomSummary] {
         self.lock.withLock {

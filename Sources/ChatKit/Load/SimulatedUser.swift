@@ -276,18 +276,21 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
 
     /// Sends one room message planned for `scheduledNanoseconds` (its latency is measured from then).
     func say(room: String?, content: MessageContent, scheduledNanoseconds: Int64) {
-        let rooms = Array(self.memberships.keys)
-        guard let connection = self.connection, let room = room ?? rooms.randomElement(using: &self.random)
-        else {
+        guard let connection = self.connection else {
             self.metrics.update { $0.failedSends += 1 }
             return
         }
-        self.sentCount += 1
         let text: String
         if self.isChat {
+            guard let room = room ?? Array(self.memberships.keys).randomElement(using: &self.random) else {
+                self.metrics.update { $0.failedSends += 1 }
+                return
+            }
+            self.sentCount += 1
             let id = "\(self.planned.index).\(self.sentCount).\(scheduledNanoseconds)"
             text = ClientFrame.say(room: room, content: self.filler(content, reserved: id.utf8.count + 40), id: id).encoded()
         } else {
+            self.sentCount += 1
             let number = self.run.rawSendCounter.wrappingIncrementThenLoad(ordering: .relaxed)
             let marker = RawMarker(
                 sender: self.planned.index, senderNumber: self.sentCount, globalNumber: number,

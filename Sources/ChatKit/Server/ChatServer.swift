@@ -102,6 +102,8 @@ public final class ChatServer: Sendable {
                     return channel.eventLoop.makeSucceededFuture(nil)
                 }
                 switch context.upgradeValidation.evaluate(head) {
+                case .success where configuration.mode != .chat:
+                    return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
                 case .success(let accepted) where context.hub.reserve(accepted.name, for: channel):
                     return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
                 default:
@@ -116,10 +118,25 @@ public final class ChatServer: Sendable {
                     ).evaluate(head) else {
                         throw ChatServerError.upgradeRaced
                     }
-                    let session = ChatSession(
-                        name: accepted.name, initialRoom: accepted.room, hub: context.hub, configuration: configuration)
+                    let session: WebSocketDelegate
+                    switch configuration.mode {
+                    case .chat:
+                        session = ChatSession(
+                            name: accepted.name, initialRoom: accepted.room, hub: context.hub, configuration: configuration)
+                    case .broadcast:
+                        session = BroadcastSession(room: context.broadcastRoom, stats: context.stats)
+                    case .echo:
+                        session = EchoSession(stats: context.stats)
+                    }
                     let handler = WebSocketHandler(role: .server, configuration: configuration.webSocket, delegate: session)
                     try channel.pipeline.syncOperations.addHandler(handler)
+                    if let connection = handler.connection {
+                        let id = ObjectIdentifier(connection)
+                        context.webSockets.withLockedValue { $0[id] = connection }
+                        channel.closeFuture.whenComplete { _ in
+                            _ = context.webSockets.withLockedValue { $0.removeValue(forKey: id) }
+                        }
+                    }
                 }
             }
         )
@@ -138,7 +155,9 @@ public final class ChatServer: Sendable {
     public func shutdown() async throws {
         self.context.isDraining.store(true, ordering: .relaxed)
         try? await self.serverChannel.close()
-        self.context.hub.closeAll(code: WebSocketCloseCode.goingAway, reason: "server shutting down")
+        for connection in self.context.webSockets.withLockedValue({ Array($0.values) }) {
+            connection.close(code: WebSocketCloseCode.goingAway, reason: "server shutting down")
+        }
         let deadline = NIODeadline.now() + self.context.configuration.shutdownDeadline
         let openChannels = self.children.all()
         for channel in openChannels where channel.isActive {

@@ -17,6 +17,15 @@ struct HTTPRoutes {
             return self.only(.GET, head) { self.readiness() }
         case "ws" where segments.count == 1 && self.server.isDraining.load(ordering: .relaxed):
             return .error(.serviceUnavailable, "shutting_down", "the server is shutting down")
+        case _ where self.server.configuration.mode != .chat && head.headers[canonicalForm: "upgrade"].contains(where: {
+            $0.lowercased() == "websocket"
+        }):
+            // A refused upgrade in broadcast or echo mode (any path): say why.
+            switch self.server.upgradeValidation.evaluate(head) {
+            case .failure(let rejection): return HTTPResponse(rejection)
+            case .success:
+                return .error(.serviceUnavailable, "upgrade_failed", "the upgrade could not be completed: try again")
+            }
         case "ws" where segments.count == 1:
             // NIO's upgrader passed this request on: say why it is not an acceptable upgrade.
             switch self.server.upgradeValidation.evaluate(head) {

@@ -33,6 +33,8 @@ public struct ServerConfiguration: Sendable {
     public var shutdownDeadline: TimeAmount
     /// Event-loop threads. Default: one per core.
     public var threads: Int
+    /// What the WebSocket endpoint does: chat (default), broadcast, or echo.
+    public var mode: ServerMode
 
     /// Creates a configuration; every argument has the documented default.
     public init(
@@ -49,7 +51,8 @@ public struct ServerConfiguration: Sendable {
         handshakeTimeout: TimeAmount = .seconds(10),
         maxRequestBodyBytes: Int = 64 * 1024,
         shutdownDeadline: TimeAmount = .seconds(5),
-        threads: Int = System.coreCount
+        threads: Int = System.coreCount,
+        mode: ServerMode = .chat
     ) {
         self.host = host
         self.port = port
@@ -65,5 +68,6 @@ public struct ServerConfiguration: Sendable {
         self.maxRequestBodyBytes = maxRequestBodyBytes
         self.shutdownDeadline = shutdownDeadline
         self.threads = threads
+        self.mode = mode
     }
 }

@@ -1,4 +1,5 @@
 import Atomics
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// What every connection of one server shares: configuration, hub, counters, and whether it is draining.
@@ -8,11 +9,16 @@ final class ServerContext: Sendable {
     let hub: ChatHub
     let startedAt = NIODeadline.now()
     let isDraining = ManagedAtomic<Bool>(false)
+    /// Every open WebSocket connection, whatever the mode, so shutdown can say goodbye to each.
+    let webSockets = NIOLockedValueBox<[ObjectIdentifier: WebSocketConnection]>([:])
+    /// The room of `broadcast` mode.
+    let broadcastRoom: BroadcastRoom
 
     init(configuration: ServerConfiguration) {
         self.configuration = configuration
         self.stats = ServerStats()
         self.hub = ChatHub(configuration: configuration, stats: self.stats)
+        self.broadcastRoom = BroadcastRoom(stats: self.stats)
     }
 
     var upgradeValidation: UpgradeValidation {

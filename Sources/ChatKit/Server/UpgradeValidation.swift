@@ -24,7 +24,8 @@ struct UpgradeValidation {
 
     func evaluate(_ head: HTTPRequestHead) -> Result<AcceptedUpgrade, HTTPRejection> {
         let target = RequestTarget(head.uri)
-        guard target.path == "/ws" else {
+        let isChat = self.configuration.mode == .chat
+        guard target.path == "/ws" || !isChat else {
             return .failure(HTTPRejection(status: .notFound, code: "not_found", message: "no such path"))
         }
         guard head.method == .GET else {
@@ -64,6 +65,8 @@ struct UpgradeValidation {
                 status: .forbidden, code: "origin_not_allowed",
                 message: "origin \(origin) may not connect: add it to --allowed-origins"))
         }
+        // Broadcast and echo modes take anyone, on any path: no names, no rooms.
+        guard isChat else { return .success(AcceptedUpgrade(name: "", room: nil)) }
         guard let name = target.query["name"] else {
             return .failure(HTTPRejection(
                 status: .badRequest, code: "invalid_name", message: "missing query parameter name (GET /ws?name=alice)"))

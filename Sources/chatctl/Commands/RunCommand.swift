@@ -42,6 +42,11 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "metric op value"))
     var thresholds: [String] = []
 
+    @Option(
+        name: .customLong("protocol"),
+        help: "Replace the scenario's protocol: chat, or raw for a plain broadcast server (latency and delivery from markers in each payload).")
+    var wireProtocol: LoadProtocol?
+
     @Option(help: "Replace the scenario's seed.")
     var seed: UInt64?
 
@@ -69,6 +74,13 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         if let seed = self.seed { scenario.seed = seed }
+        if let wireProtocol = self.wireProtocol {
+            scenario.wireProtocol = wireProtocol
+            if wireProtocol == .raw, let problem = Self.rawProblem(scenario) {
+                Console.error("--protocol raw: \(problem)")
+                throw ExitCode(2)
+            }
+        }
         var overrides: [Threshold] = []
         for text in self.thresholds {
             switch Self.parseThreshold(text) {
@@ -138,6 +150,16 @@ struct RunCommand: AsyncParsableCommand {
         }
         let metric = text[..<start].trimmingCharacters(in: .whitespaces)
         return Threshold.parse(metric: metric, expression: String(text[start...]))
+    }
+
+    /// Why a scenario cannot run against a raw broadcast server.
+    static func rawProblem(_ scenario: Scenario) -> String? {
+        for phase in scenario.phases {
+            if case .arrivals(let arrivals) = phase, arrivals.action == .whisper {
+                return "the scenario whispers; raw servers only broadcast"
+            }
+        }
+        return nil
     }
 
     static func parseShard(_ text: String?) throws -> (index: Int, count: Int) {
