@@ -134,6 +134,27 @@ final class LoadRunnerTests: XCTestCase {
         XCTAssertEqual(strict.thresholds.first?.value, report.latency["broadcast"]?.p99)
     }
 
+    func testLongRepeatsOfInstantStepsNeitherCrashNorStall() async throws {
+        // 100 000 join/leave pairs and an empty repeat: a loop, not recursion.
+        let scenario = try self.scenario(#"""
+            {"name":"loops","groups":[{"name":"g","count":1,"script":[
+               {"repeat":{"times":200000,"steps":[]}},
+               {"repeat":{"times":3,"steps":[{"join":"r"},{"leave":"r"}]}},
+               {"say":{"room":"r","text":"x","count":1}},
+               {"join":"r"},{"say":{"room":"r","text":"after","count":2}}]}],
+             "phases":[{"type":"script","duration":"20s"}],
+             "thresholds":{"delivery.lost":"== 0","errors.total":"== 1"}}
+            """#)
+        try await withServer { server in
+            let report = try await LoadRunner.run(scenario, options: LoadRunOptions(target: server.url, threads: 1))
+            // The say between the pairs and the last join finds no room: one not_in_room.
+            XCTAssertEqual(report.errors["not_in_room"], 1, report.summaryText())
+            XCTAssertEqual(report.counters["delivery.expected"], 2)
+            XCTAssertEqual(report.counters["delivery.received"], 2)
+            XCTAssertTrue(report.passed, report.summaryText())
+        }
+    }
+
     func testUnreachableTargetIsReportedAsSuch() async throws {
         let scenario = try self.scenario(#"{"name":"x","groups":[{"name":"g","count":1}],"phases":[{"type":"hold","duration":"1s"}]}"#)
         do {

@@ -60,7 +60,7 @@ final class ScenarioValidationTests: XCTestCase {
             (self.with("groups", #"[{"name":"g","count":1,"namePattern":"u-{j}"}]"#),
              #"groups[0].namePattern: cannot read {j} in "u-{j}": use {i}, {i%N}, {i+K%N} or {i/N}"#),
             (self.with("groups", #"[{"name":"g","count":1,"rooms":["a b"]}]"#),
-             "groups[0].rooms[0]: room name may only contain letters, digits, '-', '_' and '.'"),
+             "groups[0].rooms[0]: for user 0: room name may only contain letters, digits, '-', '_' and '.'"),
             (self.with("groups", #"[{"name":"g","count":1,"script":[{"shout":"x"}]}]"#),
              #"groups[0].script[0]: expected an object with one of join, leave, say, whisper, wait, expect, http, repeat, got keys ["shout"]"#),
             (self.with("groups", #"[{"name":"g","count":1,"script":[{"say":{"count":2,"rate":"2 per second"}}]}]"#),
@@ -83,6 +83,16 @@ final class ScenarioValidationTests: XCTestCase {
             (self.with("protocol", #""carrier-pigeon""#), #"protocol: expected "chat" or "raw", got "carrier-pigeon""#),
             (self.with("colour", #""blue""#), "colour: unknown field; expected one of"),
             (self.with("name", "7"), "name: expected a string, got 7"),
+            (self.with("phases", #"[{"type":"hold","duration":"1e3"}]"#),
+             #"phases[0].duration: expected a duration such as "500ms", "10s" or "2m", got "1e3""#),
+            (self.with("phases", #"[{"type":"hold","duration":"1s"},{"type":"rampUp","duration":"1s"}]"#),
+             "phases[1].type: rampUp must be the first phase (users connect once)"),
+            (self.with("groups", #"[{"name":"g","count":2,"namePattern":"u{i+9223372036854775807}"}]"#),
+             #"groups[0].namePattern: cannot read {i+9223372036854775807}"#),
+            (self.with("groups", #"[{"name":"g","count":2,"namePattern":"u}{i}"}]"#), #"groups[0].namePattern: unmatched } in "u}{i}""#),
+            (self.with("groups", "[{\"name\":\"g\",\"count\":20,\"rooms\":[\"\(String(repeating: "a", count: 63)){i}\"]}]"),
+             "groups[0].rooms[0]: for user 10: room name is longer than 64 characters"),
+            (self.with("seed", "9007199254740993"), "seed: expected a number from 0 to 9007199254740991"),
         ]
         for (json, expected) in cases {
             let problems = self.problems(json)

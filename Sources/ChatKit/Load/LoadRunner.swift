@@ -198,7 +198,7 @@ public enum LoadRunner {
                 sends: metrics.sends, lateSends: metrics.lateSends, lateThresholdSeconds: options.lateThresholdSeconds,
                 maxSendLagSeconds: Double(metrics.maxSendLagNanoseconds) / 1e9, failedSends: metrics.failedSends,
                 cpuSeconds: ProcessUsage.cpuSeconds() - cpuAtStart, peakResidentBytes: ProcessUsage.peakResidentBytes()),
-            notes: [
+            notes: (embedded ? ["The embedded server ran in this process: generator CPU and memory include it."] : []) + [
                 "Latency of planned sends is measured from the planned send time, not from when the generator got "
                     + "round to sending (coordinated-omission correction, as wrk2 does).",
                 "Delivery is counted from each member's joined seq to its left seq (or the room's last seq).",
@@ -235,27 +235,25 @@ public enum LoadRunner {
 
     /// Connects every user, spread over `rampSeconds`, and waits until each is ready or has failed.
     private static func connect(_ users: [SimulatedUser], context: LoadRunContext, rampSeconds: Double) async {
-        let remaining = ManagedAtomic<Int>(users.count)
+        let failed = ManagedAtomic<Int>(0)
         let start = LoadRunContext.now()
         for user in users {
             let offset = Int64(user.planned.connectOffsetSeconds * 1e9)
             let delay = max(0, start + offset - LoadRunContext.now())
             user.eventLoop.scheduleTask(in: .nanoseconds(delay)) {
-                user.connect { _ in remaining.wrappingDecrement(ordering: .relaxed) }
+                user.connect { connected in
+                    if !connected { failed.wrappingIncrement(ordering: .relaxed) }
+                }
             }
         }
-        // Connected means joined too: wait for readiness, bounded by the connect timeout.
+        // Connected means in its rooms too: wait until every user is ready or has failed for good, bounded
+        // by the ramp-up and the connect timeout.
         let deadline = ContinuousClock.now + .seconds(rampSeconds + context.scenario.connectTimeoutSeconds + 1)
         while ContinuousClock.now < deadline {
-            let ready = context.connectedUsers.load(ordering: .relaxed)
-            if remaining.load(ordering: .relaxed) <= 0 && ready >= users.count - Self.failedCount(users, context) { break }
-            if ready >= users.count { break }
+            let settled = context.connectedUsers.load(ordering: .relaxed) + failed.load(ordering: .relaxed)
+            if settled >= users.count { break }
             try? await Task.sleep(for: .milliseconds(20))
         }
-    }
-
-    private static func failedCount(_ users: [SimulatedUser], _ context: LoadRunContext) -> Int {
-        users.filter { !context.isReady($0.planned.index) }.count
     }
 
     /// Plays an open-model phase: each arrival goes to its user's loop at its planned time.

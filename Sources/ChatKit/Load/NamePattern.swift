@@ -3,10 +3,11 @@
 /// Inside braces: `i` (the user's index in its group, from 0), then optionally `+K` or `-K`, then optionally
 /// `%N` (applied after the addition) or `/N` (integer division). Everything else is literal text.
 public enum NamePattern {
-    /// Why `pattern` is malformed, or `nil`.
+    /// Why `pattern` is malformed, or `nil`. Numbers in a pattern are at most 10⁹.
     public static func problem(_ pattern: String) -> String? {
         var rest = Substring(pattern)
         while let open = rest.firstIndex(of: "{") {
+            if rest[..<open].contains("}") { return "unmatched } in \"\(pattern)\"" }
             guard let close = rest[open...].firstIndex(of: "}") else { return "unclosed { in \"\(pattern)\"" }
             if Self.evaluate(rest[rest.index(after: open)..<close], index: 0) == nil {
                 return "cannot read {\(rest[rest.index(after: open)..<close])} in \"\(pattern)\": use {i}, {i%N}, {i+K%N} or {i/N}"
@@ -42,12 +43,12 @@ public enum NamePattern {
         if let sign = text.first, sign == "+" || sign == "-" {
             text = text.dropFirst()
             let digits = text.prefix(while: \.isNumber)
-            guard let amount = Int(digits) else { return nil }
+            guard let amount = Int(digits), amount <= 1_000_000_000 else { return nil }
             value = sign == "+" ? value + amount : value - amount
             text = text.dropFirst(digits.count)
         }
         if let operation = text.first, operation == "%" || operation == "/" {
-            guard let divisor = Int(text.dropFirst()), divisor > 0 else { return nil }
+            guard let divisor = Int(text.dropFirst()), divisor > 0, divisor <= 1_000_000_000 else { return nil }
             text = ""
             value = operation == "%" ? ((value % divisor) + divisor) % divisor : value / divisor
         }

@@ -118,8 +118,7 @@ private struct JSONReader {
     }
 
     mutating func durationValue(_ value: Any, _ path: String) -> Double? {
-        guard let text = value as? String, let seconds = ScenarioUnits.seconds(text), text.rangeOfCharacter(from: .letters) != nil
-        else {
+        guard let text = value as? String, let seconds = ScenarioUnits.seconds(text) else {
             self.problem(path, "expected a duration such as \"500ms\", \"10s\" or \"2m\", got \(Self.describe(value))")
             return nil
         }
@@ -164,7 +163,8 @@ private struct JSONReader {
         ], "")
         let name = self.string(object, "name", "", required: true) ?? ""
         let description = self.string(object, "description", "")
-        let seed = self.integer(object, "seed", "", range: 0...Int.max) ?? 1
+        // JSON numbers are doubles: seeds stay exact up to 2^53 - 1.
+        let seed = self.integer(object, "seed", "", range: 0...9_007_199_254_740_991) ?? 1
         let target = self.string(object, "target", "")
         if let target {
             do { _ = try WebSocketURL(target) } catch { self.problem("target", "\(error)") }
@@ -198,26 +198,14 @@ private struct JSONReader {
         let drain = self.duration(object, "drain", "") ?? 5
         let thresholds = self.thresholds(object["thresholds"])
         if wireProtocol == .raw {
-            self.checkRaw(groups: groups, phases: phases)
+            for problem in Scenario.rawProblems(groups: groups, phases: phases) {
+                self.problem(problem.path, problem.message)
+            }
         }
         return Scenario(
             name: name, description: description, seed: UInt64(seed), target: target, admin: admin,
             wireProtocol: wireProtocol, connectTimeoutSeconds: connectTimeout, reconnect: reconnect, groups: groups,
             phases: phases, drainSeconds: drain, thresholds: thresholds)
-    }
-
-    mutating func checkRaw(groups: [UserGroup], phases: [Phase]) {
-        for (index, phase) in phases.enumerated() {
-            if case .arrivals(let arrivals) = phase, arrivals.action == .whisper {
-                self.problem("phases[\(index)].action", "whisper needs the chat protocol; raw servers only broadcast")
-            }
-        }
-        for (index, group) in groups.enumerated() where group.script.contains(where: { step in
-            if case .whisper = step { return true }
-            return false
-        }) {
-            self.problem("groups[\(index)].script", "whisper needs the chat protocol; raw servers only broadcast")
-        }
     }
 
     mutating func groups(_ value: Any?) -> [UserGroup] {
@@ -263,8 +251,13 @@ private struct JSONReader {
             for (roomIndex, room) in rooms.enumerated() {
                 if let problem = NamePattern.problem(room) {
                     self.problem("\(path).rooms[\(roomIndex)]", problem)
-                } else if let problem = NameRules.roomNameProblem(NamePattern.expand(room, index: 0)) {
-                    self.problem("\(path).rooms[\(roomIndex)]", problem)
+                    continue
+                }
+                for userIndex in 0..<max(1, count) {
+                    if let problem = NameRules.roomNameProblem(NamePattern.expand(room, index: userIndex)) {
+                        self.problem("\(path).rooms[\(roomIndex)]", "for user \(userIndex): \(problem)")
+                        break
+                    }
                 }
             }
             let script = self.steps(object["script"], "\(path).script")
@@ -290,6 +283,7 @@ private struct JSONReader {
             switch type {
             case "rampUp":
                 self.unknownKeys(object, ["type", "duration"], path)
+                if index != 0 { self.problem("\(path).type", "rampUp must be the first phase (users connect once)") }
                 phases.append(.rampUp(seconds: self.duration(object, "duration", path) ?? 0))
             case "hold":
                 self.unknownKeys(object, ["type", "duration"], path)

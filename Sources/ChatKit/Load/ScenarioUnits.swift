@@ -4,22 +4,30 @@ import Foundation
 /// `600/m`). Each parser returns `nil` for text it does not understand; callers turn that into an error
 /// naming the field.
 public enum ScenarioUnits {
-    /// Seconds in `text` (`250ms`, `1.5s`, `2m`, `1h`; a bare number is seconds).
-    public static func seconds(_ text: String) -> Double? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+    /// Seconds in `text`: digits, an optional fraction, and a unit (`250ms`, `1.5s`, `2m`, `1h`, `40us`).
+    /// With `allowBareNumber`, a number without a unit is seconds.
+    public static func seconds(_ text: String, allowBareNumber: Bool = false) -> Double? {
         let units: [(suffix: String, scale: Double)] = [("ms", 0.001), ("us", 0.000_001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
-            guard let value = Double(trimmed.dropLast(suffix.count)), value.isFinite, value >= 0 else { return nil }
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            guard let value = Self.plainNumber(text.dropLast(suffix.count)) else { return nil }
             return value * scale
         }
-        guard let value = Double(trimmed), value.isFinite, value >= 0 else { return nil }
+        return allowBareNumber ? Self.plainNumber(Substring(text)) : nil
+    }
+
+    /// `12` or `1.5`: digits with at most one decimal point, nothing else (no signs, exponents or spaces).
+    private static func plainNumber(_ text: Substring) -> Double? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) })
+        else { return nil }
+        guard let value = Double(text), value.isFinite else { return nil }
         return value
     }
 
     /// Events per second in `text` (`50/s`, `600/m`, `3600/h`).
     public static func perSecond(_ text: String) -> Double? {
-        let parts = text.replacingOccurrences(of: " ", with: "").split(separator: "/")
-        guard parts.count == 2, let count = Double(parts[0]), count.isFinite, count >= 0 else { return nil }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let count = Self.plainNumber(parts[0]) else { return nil }
         switch parts[1] {
         case "s": return count
         case "m": return count / 60

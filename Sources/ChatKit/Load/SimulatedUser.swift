@@ -130,8 +130,8 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
                 return
             }
             self.handle(frame, now: now, measuring: measuring)
-            if self.expectation != nil {
-                self.checkExpectation(frame)
+            if self.expectation != nil && self.checkExpectation(frame) {
+                // consumed
             } else if self.keepsFramesForExpect {
                 if self.unconsumed.count >= Self.unconsumedLimit { self.unconsumed.removeFirst() }
                 self.unconsumed.append(frame)
@@ -257,7 +257,8 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     }
 
     private func leave(_ room: String) {
-        guard self.memberships[room] != nil else { return }
+        // A join still waiting for its ack counts: the server handles the two in order.
+        guard self.memberships[room] != nil || self.pendingJoins[room] != nil else { return }
         self.pendingLeaves[room] = LoadRunContext.now()
         self.connection?.send(text: ClientFrame.leave(room: room, id: "leave").encoded())
     }
@@ -282,7 +283,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         }
         let text: String
         if self.isChat {
-            guard let room = room ?? Array(self.memberships.keys).randomElement(using: &self.random) else {
+            guard let room = room ?? self.memberships.keys.sorted().randomElement(using: &self.random) else {
                 self.metrics.update { $0.failedSends += 1 }
                 return
             }
@@ -359,7 +360,11 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     func stopScript() {
         self.scriptTask?.cancel()
         self.scriptTask = nil
-        self.expectation?.timeout.cancel()
+        if let (_, timeout) = self.expectation {
+            // Still waiting when the phase ended: that expectation was not met.
+            timeout.cancel()
+            self.metrics.update { $0.expectFailed += 1 }
+        }
         self.expectation = nil
         if self.scriptRunning {
             self.scriptRunning = false
@@ -371,40 +376,57 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         self.scriptTask = self.eventLoop.scheduleTask(in: .fromSeconds(seconds), body)
     }
 
-    private func runNextStep() {
-        guard self.scriptRunning else { return }
-        guard var frame = self.script.popLast() else { return self.stopScript() }
-        if frame.next >= frame.steps.count {
-            if frame.repeatsLeft > 0 {
-                frame.repeatsLeft -= 1
-                frame.next = 0
-                self.script.append(frame)
-            }
-            return self.runNextStep()
-        }
-        let step = frame.steps[frame.next]
-        frame.next += 1
-        self.script.append(frame)
-        self.perform(step)
+    /// What a step did: finished at once (go on), or will call ``runNextStep()`` when it is done.
+    private enum StepOutcome {
+        case done
+        case suspended
     }
 
-    private func perform(_ step: Step) {
+    /// Runs steps until one has to wait. A loop, not recursion: a long `repeat` of instant steps must not
+    /// grow the stack, and it yields the event loop every few hundred steps.
+    private func runNextStep() {
+        var stepsThisTurn = 0
+        while self.scriptRunning {
+            guard var frame = self.script.popLast() else { return self.stopScript() }
+            if frame.next >= frame.steps.count {
+                if frame.repeatsLeft > 0 {
+                    frame.repeatsLeft -= 1
+                    frame.next = 0
+                    self.script.append(frame)
+                }
+            } else {
+                let step = frame.steps[frame.next]
+                frame.next += 1
+                self.script.append(frame)
+                if case .suspended = self.perform(step) { return }
+            }
+            stepsThisTurn += 1
+            if stepsThisTurn >= 256 {
+                self.eventLoop.execute { self.runNextStep() }
+                return
+            }
+        }
+    }
+
+    private func perform(_ step: Step) -> StepOutcome {
         let index = self.planned.indexInGroup
         switch step {
         case .join(let room):
             self.join(NamePattern.expand(room, index: index))
-            self.runNextStep()
+            return .done
         case .leave(let room):
             self.leave(NamePattern.expand(room, index: index))
-            self.runNextStep()
+            return .done
         case .wait(let minimum, let maximum):
             let seconds = maximum > minimum ? Double.random(in: minimum...maximum, using: &self.random) : minimum
             self.after(seconds) { self.runNextStep() }
+            return .suspended
         case .say(let say):
             let room = say.room.map { NamePattern.expand($0, index: index) }
             self.repeatSend(count: say.count, ratePerSecond: say.ratePerSecond, start: LoadRunContext.now(), sent: 0) {
                 self.say(room: room, content: say.content, scheduledNanoseconds: $0)
             }
+            return .suspended
         case .whisper(let whisper):
             self.repeatSend(count: whisper.count, ratePerSecond: whisper.ratePerSecond, start: LoadRunContext.now(), sent: 0) {
                 guard let target = self.whisperTarget(whisper.to) else {
@@ -413,11 +435,12 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
                 }
                 self.whisper(to: target, content: whisper.content, scheduledNanoseconds: $0)
             }
+            return .suspended
         case .expect(let expect):
             self.metrics.update { $0.expectTotal += 1 }
             // A frame that arrived since the last expect may already satisfy this one.
             while let frame = self.unconsumed.popFirst() {
-                if self.matches(expect, frame) { return self.runNextStep() }
+                if self.matches(expect, frame) { return .done }
             }
             let timeout = self.eventLoop.scheduleTask(in: .fromSeconds(expect.timeoutSeconds)) {
                 self.expectation = nil
@@ -425,11 +448,13 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
                 self.runNextStep()
             }
             self.expectation = (expect, timeout)
+            return .suspended
         case .http(let http):
             self.performHTTP(http)
+            return .suspended
         case .repeat(let times, let steps):
             self.script.append(ScriptFrame(steps: steps, next: 0, repeatsLeft: times - 1))
-            self.runNextStep()
+            return .done
         }
     }
 
@@ -438,10 +463,15 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         count: Int, ratePerSecond: Double?, start: Int64, sent: Int, _ send: @escaping @Sendable (Int64) -> Void
     ) {
         guard self.scriptRunning else { return }
-        guard sent < count else { return self.runNextStep() }
-        let interval = ratePerSecond.map { $0 > 0 ? 1e9 / $0 : 0 } ?? 0
-        let planned = start + Int64(Double(sent) * interval)
+        guard sent < count else {
+            // Through the loop, so that a long repeat of short bursts does not nest calls.
+            self.eventLoop.execute { self.runNextStep() }
+            return
+        }
         let now = LoadRunContext.now()
+        // With a rate each send has its planned instant; without one the burst goes as fast as the loop
+        // allows, and each send is planned for the moment it leaves (nothing to be late for).
+        let planned = ratePerSecond.map { $0 > 0 ? start + Int64(Double(sent) * 1e9 / $0) : now } ?? now
         if planned > now {
             self.scriptTask = self.eventLoop.scheduleTask(in: .nanoseconds(planned - now)) {
                 send(planned)
@@ -486,11 +516,13 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         }
     }
 
-    private func checkExpectation(_ frame: ServerFrame) {
-        guard let (step, timeout) = self.expectation, self.matches(step, frame) else { return }
+    /// Whether `frame` met the pending expectation (which then ends and the script goes on).
+    private func checkExpectation(_ frame: ServerFrame) -> Bool {
+        guard let (step, timeout) = self.expectation, self.matches(step, frame) else { return false }
         timeout.cancel()
         self.expectation = nil
         self.runNextStep()
+        return true
     }
 
     private func matches(_ step: ExpectStep, _ frame: ServerFrame) -> Bool {
@@ -522,8 +554,8 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
             return self.runNextStep()
         }
         var headers = step.headers.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
-        if let authorization = self.run.adminAuthorization, !step.headers.keys.contains(where: { $0.lowercased() == "authorization" }),
-            url.contains("/admin/")
+        if let authorization = self.run.adminAuthorization, let base = self.run.httpBase, url.hasPrefix(base + "/admin/"),
+            !step.headers.keys.contains(where: { $0.lowercased() == "authorization" })
         {
             headers.append(("Authorization", authorization))
         }

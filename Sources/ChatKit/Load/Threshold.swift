@@ -49,8 +49,8 @@ public struct Threshold: Sendable, Equatable, Codable {
             bound = Double(valueText.dropLast()).map { $0 / 100 }
             isPercentage = true
         } else if isTime {
-            bound = ScenarioUnits.seconds(valueText)
-            if bound == nil || Double(valueText) != nil && valueText != "0" {
+            bound = valueText == "0" ? 0 : ScenarioUnits.seconds(valueText)
+            if bound == nil {
                 return .failure(ThresholdError(
                     message: "expected a duration with a unit (\"50ms\", \"1s\"), got \"\(expression)\""))
             }

@@ -76,8 +76,8 @@ struct RunCommand: AsyncParsableCommand {
         if let seed = self.seed { scenario.seed = seed }
         if let wireProtocol = self.wireProtocol {
             scenario.wireProtocol = wireProtocol
-            if wireProtocol == .raw, let problem = Self.rawProblem(scenario) {
-                Console.error("--protocol raw: \(problem)")
+            if wireProtocol == .raw, !scenario.rawProblems.isEmpty {
+                Console.error("--protocol raw: " + scenario.rawProblems.map { "\($0.path): \($0.message)" }.joined(separator: "\n  "))
                 throw ExitCode(2)
             }
         }
@@ -131,6 +131,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         progress?.finish()
+        print(report.summaryText())
         if let out = self.out {
             do {
                 try report.jsonData().write(to: URL(fileURLWithPath: out))
@@ -139,7 +140,6 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        print(report.summaryText())
         if !report.passed { throw ExitCode(1) }
     }
 
@@ -150,16 +150,6 @@ struct RunCommand: AsyncParsableCommand {
         }
         let metric = text[..<start].trimmingCharacters(in: .whitespaces)
         return Threshold.parse(metric: metric, expression: String(text[start...]))
-    }
-
-    /// Why a scenario cannot run against a raw broadcast server.
-    static func rawProblem(_ scenario: Scenario) -> String? {
-        for phase in scenario.phases {
-            if case .arrivals(let arrivals) = phase, arrivals.action == .whisper {
-                return "the scenario whispers; raw servers only broadcast"
-            }
-        }
-        return nil
     }
 
     static func parseShard(_ text: String?) throws -> (index: Int, count: Int) {
