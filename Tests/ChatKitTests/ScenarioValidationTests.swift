@@ -123,6 +123,23 @@ final class ScenarioValidationTests: XCTestCase {
         }
     }
 
+    func testShippedScenariosMatchTheJSONSchemaAndBadOnesDoNot() async throws {
+        let root = RepositoryPaths.root
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).json")
+        try Data(#"{"name":"x","groups":[{"count":"2"}],"phases":[{"type":"hold","duration":"10"}]}"#.utf8).write(to: bad)
+        var files = ["smoke", "burst", "whisper", "soak"].map { root.appendingPathComponent("scenarios/\($0).json").path }
+        files.append(bad.path)
+        let check = try ChildProcess(
+            try RepositoryPaths.python(),
+            [RepositoryPaths.interopScript("validate_scenarios.py"), root.appendingPathComponent("scenarios/scenario.schema.json").path]
+                + files)
+        let status = try await check.wait()
+        XCTAssertEqual(status, 1, check.stderr)
+        let lines = check.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.filter { $0.hasPrefix("ok ") }.count, 4, check.stdout + check.stderr)
+        XCTAssertTrue(lines.last?.hasPrefix("invalid \(bad.path)") ?? false, check.stdout)
+    }
+
     func testUnitsAndPatterns() {
         XCTAssertEqual(ScenarioUnits.seconds("250ms"), 0.25)
         XCTAssertEqual(ScenarioUnits.seconds("2m"), 120)
