@@ -81,6 +81,22 @@ struct ChatServerCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    /// ArgumentParser's `main`, except that bad flags exit with 2 (not EX_USAGE, 64), as documented.
+    static func main() async {
+        do {
+            var command = try Self.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard Self.exitCode(for: error) == .validationFailure else { Self.exit(withError: error) }
+            FileHandle.standardError.write(Data((Self.fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be from 0 to 65535, got \(self.port)") }
         if let maxMessageBytes = self.maxMessageBytes, maxMessageBytes < 125 {
