@@ -136,10 +136,7 @@ public final class ChatHub: @unchecked Sendable {
     }
 
     private func say(_ member: ChatMember, room roomName: String, content: String, id: String?) {
-        guard content.utf8.count <= self.configuration.maxContentBytes else {
-            return self.sendError(
-                .tooLong, "content is longer than \(self.configuration.maxContentBytes) bytes", id: id, to: member)
-        }
+        guard self.acceptsContent(content, id: id, from: member) else { return }
         let overflowed: [ChatMember]? = self.lock.withLock {
             guard member.rooms.contains(roomName), let room = self.rooms[roomName] else { return nil }
             let message = room.post(from: member.name, content: content, id: id, ts: Self.nowMilliseconds())
@@ -152,10 +149,7 @@ public final class ChatHub: @unchecked Sendable {
     }
 
     private func whisper(_ member: ChatMember, to name: String, content: String, id: String?) {
-        guard content.utf8.count <= self.configuration.maxContentBytes else {
-            return self.sendError(
-                .tooLong, "content is longer than \(self.configuration.maxContentBytes) bytes", id: id, to: member)
-        }
+        guard self.acceptsContent(content, id: id, from: member) else { return }
         let whisper = WhisperMessage(from: member.name, to: name, content: content, id: id, ts: Self.nowMilliseconds())
         let buffer = Self.encode(.whisper(whisper))
         let overflowed: [ChatMember]? = self.lock.withLock {
@@ -167,6 +161,13 @@ public final class ChatHub: @unchecked Sendable {
             return self.sendError(.unknownUser, "no user named \"\(name)\" is connected", id: id, to: member)
         }
         self.dropSlowConsumers(overflowed)
+    }
+
+    /// Whether `content` is within the size limit; answers `too_long` when it is not.
+    private func acceptsContent(_ content: String, id: String?, from member: ChatMember) -> Bool {
+        guard content.utf8.count > self.configuration.maxContentBytes else { return true }
+        self.sendError(.tooLong, "content is longer than \(self.configuration.maxContentBytes) bytes", id: id, to: member)
+        return false
     }
 
     private func users(_ member: ChatMember, room roomName: String, id: String?) {
