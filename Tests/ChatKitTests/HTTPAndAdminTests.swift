@@ -135,7 +135,16 @@ final class HTTPAndAdminTests: XCTestCase {
             let garbage = try await RawTCPClient.connect(port: server.port)
             try await garbage.write("NOT HTTP AT ALL\r\n\r\n")
             try await garbage.channel.closeFuture.get()
-            XCTAssertTrue(garbage.text.hasPrefix("HTTP/1.1 400"), garbage.text)
+            let malformed = try parseHTTPResponse(garbage.text)
+            XCTAssertEqual(malformed.status, 400, garbage.text)
+            XCTAssertEqual(malformed.json["error"] as? String, "bad_request")
+            // Headers past the parser's limit (80 KiB) get 431, not unbounded buffering.
+            let huge = try await RawTCPClient.connect(port: server.port)
+            try await huge.write("GET /ws?name=big HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 200_000))\r\n\r\n")
+            try await huge.channel.closeFuture.get()
+            let tooLarge = try parseHTTPResponse(huge.text)
+            XCTAssertEqual(tooLarge.status, 431, huge.text)
+            XCTAssertEqual(tooLarge.json["error"] as? String, "headers_too_large")
             let health = try await httpRequest(port: server.port, method: "GET", path: "/healthz")
             XCTAssertEqual(health.status, 200)
         }

@@ -145,7 +145,7 @@ public final class ChatServer: Sendable {
             withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
                 context.pipeline.syncOperations.removeHandler(name: HTTPServerHandler.name, promise: nil)
             }),
-            withErrorHandling: true
+            withErrorHandling: false
         )
         try channel.pipeline.syncOperations.addHandler(HTTPServerHandler(server: context), name: HTTPServerHandler.name)
     }

@@ -61,11 +61,19 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // Malformed HTTP: NIO's error handler has already answered 400; the connection cannot continue.
         // Other errors here are refused upgrades, which the request that follows explains.
-        if error is HTTPParserError {
-            context.close(promise: nil)
+        guard let parserError = error as? HTTPParserError else { return }
+        // Malformed HTTP: the connection cannot continue. Say why (JSON, like every other error), then close.
+        let response: HTTPResponse
+        switch parserError {
+        case .headerOverflow:
+            response = .error(.init(statusCode: 431), "headers_too_large", "request headers are too large")
+        default:
+            response = .error(.badRequest, "bad_request", "malformed HTTP request: \(parserError)")
         }
+        let head = self.head ?? HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
+        self.head = nil
+        self.write(response, for: head, keepAlive: false, context: context)
     }
 
     private func write(_ response: HTTPResponse, for request: HTTPRequestHead, keepAlive: Bool,
