@@ -2,7 +2,7 @@
 SWIFT ?= swift
 CONFIG ?= debug
 
-.PHONY: run test deps build release server clean
+.PHONY: run test deps build release server clean sanitize soak bench
 
 SCENARIO ?= scenarios/burst.json
 
@@ -31,5 +31,20 @@ build: deps
 release:
 	$(SWIFT) build -c release
 
+## swift test under ThreadSanitizer and AddressSanitizer (each in its own build folder).
+sanitize: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+
+## A bounded soak (2 minutes): zero loss, server memory growth under 10%.
+soak: deps
+	bash .ci/soak
+
+## The benchmark suite (bench/run.py): chatctl vs chatserver pinned to separate cores; writes bench/results/.
+bench: deps
+	python3 bench/run.py $(BENCH_ARGS)
+
 clean:
-	rm -rf .build .venv
+	rm -rf .build .build-* .venv

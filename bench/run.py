@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""chatkit's benchmark suite: chatctl against chatserver, each pinned to its own core, on loopback.
+
+Usage: bench/run.py [--quick] [--cases NAME,...] [--server-cmd 'CMD {port}'] [--raw] [--out DIR]
+
+For each case it starts a fresh chatserver (CPU 0) and runs chatctl (CPU 1) on a generated scenario, then
+reads server CPU and memory from /proc, the server's /admin/stats, and chatctl's report. It prints one table
+and writes bench/results/latest.json and bench/results/latest.md. `--server-cmd` benchmarks another server
+(for example gorilla's chat example, built by you) with `--raw`: chatctl then speaks plain broadcast frames.
+The floor (bench/floor.c: CPU of write() and read() alone, 1/2/4/16 frames per call) is measured first, so
+every row can be compared with it.
+"""
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TICKS = os.sysconf("SC_CLK_TCK")
+TOKEN = "bench"
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, shell=True, check=True, text=True, capture_output=True, **kw).stdout
+
+
+def bin_path():
+    return sh("swift build -c release --show-bin-path", cwd=ROOT).strip()
+
+
+def proc_cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def proc_rss_bytes(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def admin_stats(port):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/admin/stats", headers={"Authorization": f"Bearer {TOKEN}"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.load(response)
+
+
+class Server:
+    def __init__(self, binary, server_cmd, threads):
+        self.custom = server_cmd is not None
+        if self.custom:
+            port = free_port()
+            cmd = ["taskset", "-c", "0", "sh", "-c", server_cmd.format(port=port)]
+            self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            self.port = port
+            time.sleep(1)
+            self.url = f"ws://127.0.0.1:{port}/ws"
+        else:
+            cmd = ["taskset", "-c", "0", f"{binary}/chatserver", "--port", "0", "--admin-token", TOKEN,
+                   "--threads", str(threads), "--log-level", "error", "--send-queue", "4096"]
+            self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                            start_new_session=True)
+            line = self.process.stdout.readline()
+            self.url = line.split()[-1]
+            self.port = int(self.url.rsplit(":", 1)[1].split("/")[0])
+
+    def pid(self):
+        # With a shell wrapper, the server is the shell's child.
+        if not self.custom:
+            return self.process.pid
+        children = sh(f"pgrep -P {self.process.pid} || true").split()
+        return int(children[0]) if children else self.process.pid
+
+    def stop(self):
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=10)
+        except Exception:
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def scenario(name, users, senders, rooms, rate, seconds, action="say", size=64, ramp=None, raw=False):
+    groups = []
+    listeners = users - senders
+    room_pattern = "room" if rooms == 1 else "room-{i%" + str(rooms) + "}"
+    groups.append({"name": "senders", "count": senders, "namePattern": "s-{i}", "rooms": [room_pattern]})
+    if listeners > 0:
+        groups.append({"name": "listeners", "count": listeners, "namePattern": "l-{i}", "rooms": [room_pattern]})
+    phases = [{"type": "rampUp", "duration": ramp or f"{max(1, users // 1000)}s"}]
+    if rate > 0:
+        phases.append({"type": "arrivals", "duration": f"{seconds}s", "rate": f"{rate}/s", "action": action,
+                       "size": size, "group": "senders"})
+    else:
+        phases.append({"type": "hold", "duration": f"{seconds}s"})
+    document = {"name": name, "seed": 1, "protocol": "raw" if raw else "chat", "connectTimeout": "30s",
+                "groups": groups, "phases": phases, "drain": "5s"}
+    return document
+
+
+def run_case(binary, case, args):
+    server = Server(binary, args.server_cmd, args.server_threads)
+    try:
+        pid = server.pid()
+        rss_idle = proc_rss_bytes(pid)
+        cpu_before = proc_cpu_seconds(pid)
+        stats_before = None if server.custom else admin_stats(server.port)
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(case["scenario"], f)
+            path = f.name
+        out = path.replace(".json", "-report.json")
+        cmd = ["taskset", "-c", "1", f"{binary}/chatctl", "run", path, "--target", server.url, "--out", out,
+               "--quiet", "--threads", str(args.client_threads)]
+        peak_rss = [0]
+        client = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        while client.poll() is None:
+            peak_rss[0] = max(peak_rss[0], proc_rss_bytes(pid))
+            time.sleep(0.25)
+        stdout, stderr = client.communicate()
+        cpu_after = proc_cpu_seconds(pid)
+        stats_after = None if server.custom else admin_stats(server.port)
+        if not os.path.exists(out):
+            return {"case": case["name"], "error": (stderr or stdout)[-500:]}
+        report = json.load(open(out))
+        counters = report["counters"]
+        latency = report["latency"]["broadcast"] if case["scenario"]["phases"][-1].get("action", "say") == "say" \
+            else report["latency"]["whisper"]
+        load_seconds = next((p.get("duration") for p in case["scenario"]["phases"] if p["type"] != "rampUp"), "0s")
+        load_seconds = float(load_seconds.rstrip("s"))
+        copies = (stats_after["messagesOut"] - stats_before["messagesOut"]) if stats_before else counters["messages.in"]
+        users = sum(g["count"] for g in case["scenario"]["groups"])
+        row = {
+            "case": case["name"], "users": users, "rate": case.get("rate", 0),
+            "copiesPerSecond": round(copies / load_seconds) if load_seconds else 0,
+            "p50Ms": latency["p50"] * 1e3, "p99Ms": latency["p99"] * 1e3, "p999Ms": latency["p999"] * 1e3,
+            "maxMs": latency["max"] * 1e3,
+            "serverMicrosPerCopy": (cpu_after - cpu_before) / copies * 1e6 if copies else None,
+            "serverCpuSeconds": cpu_after - cpu_before,
+            "chatctlMicrosPerCopy": report["generator"]["cpuSeconds"] / max(1, counters["messages.in"]) * 1e6,
+            "serverKBPerConnection": (peak_rss[0] - rss_idle) / 1024 / users if users else None,
+            "chatctlKBPerUser": report["generator"]["peakResidentBytes"] / 1024 / users if users else None,
+            "lost": counters["delivery.lost"], "expected": counters["delivery.expected"],
+            "lateSends": counters["sends.late"], "errors": counters["errors.total"],
+            "slowConsumersDropped": (stats_after["slowConsumersDropped"] - stats_before["slowConsumersDropped"]) if stats_before else None,
+        }
+        if case.get("connect"):
+            row["serverMicrosPerConnection"] = (cpu_after - cpu_before) / users * 1e6
+        return row
+    finally:
+        server.stop()
+
+
+def cases(args):
+    raw = args.raw
+    scale = 0.2 if args.quick else 1.0
+    seconds = 5 if args.quick else 10
+    result = [
+        {"name": "fanout-100x1000", "rate": 1000, "scenario": scenario("fanout-100x1000", 100, 10, 1, 1000, seconds, raw=raw)},
+        {"name": "fanout-1000x100", "rate": 100, "scenario": scenario("fanout-1000x100", 1000, 10, 1, 100, seconds, raw=raw)},
+    ]
+    for rate in ([150, 225, 300] if args.quick else [150, 225, 300, 400, 500, 650]):
+        result.append({"name": f"sweep-1000x{rate}", "rate": rate, "sweep": True,
+                       "scenario": scenario(f"sweep-{rate}", 1000, 10, 1, rate, seconds, raw=raw)})
+    big = int(10000 * scale)
+    result += [
+        {"name": f"fanout-{big}x5", "rate": 5, "scenario": scenario("fanout-10k", big, 10, 1, 5, seconds, ramp="5s", raw=raw)},
+        {"name": f"rooms-{big // 10}x10", "rate": 1000,
+         "scenario": scenario("rooms", big, big, big // 10, 1000, seconds, ramp="5s", raw=raw)},
+        {"name": "connect-storm", "connect": True, "rate": 0,
+         "scenario": scenario("storm", big, big, 1 if raw else big // 10, 0, 1, ramp="0s", raw=raw)},
+        {"name": f"idle-{big}", "rate": 0, "scenario": scenario("idle", big, big, 1 if raw else big // 10, 0, 5, ramp="5s", raw=raw)},
+    ]
+    if not raw:
+        result.append({"name": "whisper-storm-1000", "rate": 2000,
+                       "scenario": scenario("whispers", 1000, 1000, 10, 2000, seconds, action="whisper")})
+    if args.cases:
+        wanted = args.cases.split(",")
+        result = [c for c in result if any(c["name"].startswith(w) for w in wanted)]
+    return result
+
+
+def floor():
+    exe = os.path.join(tempfile.gettempdir(), "chatkit-floor")
+    sh(f"gcc -O2 -pthread -o {exe} {ROOT}/bench/floor.c")
+    lines = sh(f"{exe} 100 2 64").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def fmt(value, digits=1):
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+
+def table(rows, floor_rows):
+    single = next((r for r in floor_rows if r["framesPerWrite"] == 1), None)
+    header = ["case", "copies/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "server µs/copy", "÷ floor",
+              "chatctl µs/copy", "server KB/conn", "chatctl KB/user", "lost", "late", "dropped"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"| {r['case']} | error: {r['error'][:80]} |")
+            continue
+        ratio = r["serverMicrosPerCopy"] / single["writeMicrosPerFrame"] if single and r["serverMicrosPerCopy"] else None
+        lines.append("| " + " | ".join([
+            r["case"], fmt(r["copiesPerSecond"]), fmt(r["p50Ms"], 2), fmt(r["p99Ms"], 2), fmt(r["p999Ms"], 2),
+            fmt(r["maxMs"], 1), fmt(r["serverMicrosPerCopy"], 2), fmt(ratio, 2), fmt(r["chatctlMicrosPerCopy"], 2),
+            fmt(r["serverKBPerConnection"], 1), fmt(r["chatctlKBPerUser"], 1), fmt(r["lost"]), fmt(r["lateSends"]),
+            fmt(r["slowConsumersDropped"]),
+        ]) + " |")
+    lines.append("")
+    lines.append("floor (bench/floor.c, 100 loopback connections, 64-byte frames): " + ", ".join(
+        f"{r['framesPerWrite']}/write: write {r['writeMicrosPerFrame']:.2f} µs, read {r['readMicrosPerFrame']:.2f} µs per frame"
+        for r in floor_rows))
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="shorter runs, 2000 instead of 10 000 connections")
+    parser.add_argument("--cases", help="comma-separated case name prefixes")
+    parser.add_argument("--server-cmd", help="benchmark another server: a shell command with {port}")
+    parser.add_argument("--raw", action="store_true", help="chatctl --protocol raw (plain broadcast server)")
+    parser.add_argument("--server-threads", type=int, default=1)
+    parser.add_argument("--client-threads", type=int, default=1)
+    parser.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
+    args = parser.parse_args()
+    if args.server_cmd:
+        args.raw = True
+    sh("swift build -c release --product chatserver", cwd=ROOT)
+    sh("swift build -c release --product chatctl", cwd=ROOT)
+    binary = bin_path()
+    floor_rows = floor()
+    rows = []
+    sweep_broken = False
+    for case in cases(args):
+        if case.get("sweep") and sweep_broken:
+            continue  # the sweep stops at the first rate that breaks
+        print(f"running {case['name']}…", file=sys.stderr, flush=True)
+        row = run_case(binary, case, args)
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
+        if case.get("sweep") and ("error" in row or row["p99Ms"] >= 100 or row["lost"] > 0):
+            sweep_broken = True
+    machine = {"cpus": os.cpu_count(), "kernel": os.uname().release,
+               "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")}
+    result = {"date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "machine": machine,
+              "serverThreads": args.server_threads, "clientThreads": args.client_threads,
+              "floor": floor_rows, "rows": rows}
+    os.makedirs(args.out, exist_ok=True)
+    json.dump(result, open(os.path.join(args.out, "latest.json"), "w"), indent=2)
+    text = table(rows, floor_rows)
+    open(os.path.join(args.out, "latest.md"), "w").write(
+        f"Run {result['date']} on {machine['cpu']} ({machine['cpus']} CPUs, kernel {machine['kernel']}); "
+        f"server on CPU 0 with {args.server_threads} thread(s), chatctl on CPU 1 with {args.client_threads}.\n\n" + text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
