@@ -34,9 +34,10 @@ release:
 ## swift test under ThreadSanitizer and AddressSanitizer (each in its own build folder).
 sanitize: deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	CHATKIT_SANITIZER=thread TSAN_OPTIONS="suppressions=$(CURDIR)/.ci/tsan-suppressions.txt halt_on_error=1" \
+		$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	CHATKIT_SANITIZER=address $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 
 ## A bounded soak (2 minutes): zero loss, server memory growth under 10%.
 soak: deps

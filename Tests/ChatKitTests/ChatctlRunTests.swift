@@ -33,7 +33,7 @@ final class ChatctlRunTests: XCTestCase {
         XCTAssertEqual(report.counters["delivery.lost"], 0)
         XCTAssertEqual(report.counters["delivery.expected"], 4615)
         XCTAssertEqual(report.scenario.planFingerprint, "f6f4109eeafd4e48")
-        XCTAssertEqual(report.thresholds.count, 10)
+        XCTAssertEqual(report.thresholds.count, 9)
         XCTAssertFalse(report.timeSeries.isEmpty)
         XCTAssertEqual(try LoadReport.decode(try report.jsonData()), report)
     }
