@@ -43,13 +43,21 @@ public struct AutobahnDriver: Sendable {
 
     /// The number of cases the fuzzing server serves.
     public func caseCount() async throws -> Int {
-        let answer = try await self.session(
-            "/getCaseCount", timeout: self.clientConfiguration.connectTimeout
-        ) { finished in
-            AutobahnFirstTextDelegate(finished: finished)
+        let answer: String?
+        do {
+            answer = try await self.session(
+                "/getCaseCount", timeout: self.clientConfiguration.connectTimeout
+            ) { finished in
+                AutobahnFirstTextDelegate(finished: finished)
+            }
+        } catch is AutobahnSessionTimeout {
+            throw AutobahnDriverError.unexpectedAnswer("/getCaseCount did not answer and close in time")
+        } catch AutobahnDriverError.closedDuringHandshake {
+            answer = nil
         }
         guard let text = answer, let count = Int(text.trimmingCharacters(in: .whitespaces)), count >= 0 else {
-            throw AutobahnDriverError.unexpectedAnswer("/getCaseCount answered \(answer.map { "\"\($0)\"" } ?? "nothing")")
+            let answered = answer.map { "\"\($0)\"" } ?? "nothing"
+            throw AutobahnDriverError.unexpectedAnswer("/getCaseCount answered \(answered)")
         }
         return count
     }
@@ -58,13 +66,14 @@ public struct AutobahnDriver: Sendable {
     /// or the case timeout passes.
     public func runCase(_ number: Int) async throws -> AutobahnCaseOutcome {
         do {
-            return try await self.session("/runCase?case=\(number)&agent=\(self.encodedAgent)", timeout: self.caseTimeout) {
-                finished in
+            let target = "/runCase?case=\(number)&agent=\(self.encodedAgent)"
+            return try await self.session(target, timeout: self.caseTimeout) { finished in
                 AutobahnEchoDelegate(finished: finished)
             }
         } catch is AutobahnSessionTimeout {
             return AutobahnCaseOutcome(
-                closeCode: WebSocketCloseCode.abnormal, closeReason: "case timed out", messagesEchoed: 0, timedOut: true)
+                closeCode: WebSocketCloseCode.abnormal, closeReason: "case timed out", messagesEchoed: 0,
+                timedOut: true)
         } catch AutobahnDriverError.closedDuringHandshake {
             return AutobahnCaseOutcome(
                 closeCode: WebSocketCloseCode.abnormal, closeReason: "", messagesEchoed: 0, timedOut: false)

@@ -34,6 +34,7 @@ final class AutobahnEchoDelegate: WebSocketDelegate {
 
     func webSocketDidClose(_ connection: WebSocketConnection, code: UInt16, reason: String) {
         self.finished.succeed(
-            AutobahnCaseOutcome(closeCode: code, closeReason: reason, messagesEchoed: self.messagesEchoed, timedOut: false))
+            AutobahnCaseOutcome(
+                closeCode: code, closeReason: reason, messagesEchoed: self.messagesEchoed, timedOut: false))
     }
 }

@@ -10,8 +10,8 @@ enum WebSocketRole: Sendable {
 }
 
 /// The WebSocket connection life cycle on top of NIO's frame codec (RFC 6455): reassembly of fragmented
-/// messages, UTF-8 validation (fragment by fragment for fragmented messages), size limit, ping/pong, keepalive with a dead-peer timeout, and the close
-/// handshake. It hands whole messages to a ``WebSocketDelegate`` and writes what the connection's outbox holds.
+/// messages, UTF-8 validation (fragment by fragment for fragmented messages), size limit, ping/pong,
+/// keepalive with a dead-peer timeout, and the close handshake. It hands whole messages to a ``WebSocketDelegate`` and writes what the connection's outbox holds.
 final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -156,7 +156,8 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
                 if frame.opcode == .text {
                     var validator = UTF8StreamValidator()
                     guard validator.feed(payload) else {
-                        return self.fail(code: WebSocketCloseCode.invalidPayload, reason: "text message is not valid UTF-8")
+                        return self.fail(
+                            code: WebSocketCloseCode.invalidPayload, reason: "text message is not valid UTF-8")
                     }
                     self.fragmentValidator = validator
                 }
@@ -204,7 +205,8 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
         if opcode == .text {
             let validText: String?
             if let validator {
-                validText = validator.isCompleteAndValid ? String(decoding: payload.readableBytesView, as: UTF8.self) : nil
+                validText =
+                    validator.isCompleteAndValid ? String(decoding: payload.readableBytesView, as: UTF8.self) : nil
             } else {
                 validText = String(validating: payload.readableBytesView, as: UTF8.self)
             }
