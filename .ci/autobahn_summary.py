@@ -13,6 +13,7 @@ different number of cases than --expect-cases, or when a report is missing; 2 on
 
 import argparse
 import datetime
+import importlib.metadata
 import json
 import os
 import platform
@@ -83,6 +84,10 @@ def count_table(title, field, known, sides):
 def summarise(sides, expect_cases, problems, selection):
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     machine = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    try:
+        machine += f", kosoku {importlib.metadata.version('kosoku')}"
+    except importlib.metadata.PackageNotFoundError:
+        pass
     lines = ["# Autobahn|Testsuite conformance summary", "",
              f"Run {now} on {machine}. {selection}", ""]
     lines += count_table("behavior", "behavior", BEHAVIOURS, sides)
