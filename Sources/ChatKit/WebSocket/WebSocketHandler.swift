@@ -11,7 +11,8 @@ enum WebSocketRole: Sendable {
 
 /// The WebSocket connection life cycle on top of NIO's frame codec (RFC 6455): reassembly of fragmented
 /// messages, UTF-8 validation (fragment by fragment for fragmented messages), size limit, ping/pong,
-/// keepalive with a dead-peer timeout, and the close handshake. It hands whole messages to a ``WebSocketDelegate`` and writes what the connection's outbox holds.
+/// keepalive with a dead-peer timeout, and the close handshake. It hands whole messages to a
+/// ``WebSocketDelegate`` and writes what the connection's outbox holds.
 final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
