@@ -2,7 +2,7 @@
 SWIFT ?= swift
 CONFIG ?= debug
 
-.PHONY: run test deps build release server clean sanitize soak bench
+.PHONY: run test deps build release server clean sanitize soak bench conformance
 
 SCENARIO ?= scenarios/burst.json
 
@@ -20,6 +20,11 @@ server: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## Autobahn|Testsuite cases 1-10 against chatserver --echo and chatctl autobahn (kosoku); writes
+## reports/conformance-summary.md and fails on any FAILED case. See docs/conformance.md.
+conformance: deps
+	bash .ci/conformance
 
 ## Install system packages and the Python venv the tests use (only what is missing).
 deps:

@@ -1,4 +1,5 @@
 import ChatKit
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import XCTest
@@ -61,6 +62,34 @@ final class ClientTests: XCTestCase {
             await client.close()
             XCTAssertThrowsError(try client.send(.join(room: "x", id: nil))) { error in
                 XCTAssertEqual(error as? WebSocketClientError, .closed)
+            }
+        }
+    }
+
+    /// A server that drops TCP right after its 101 (kosoku's fuzzing server does so on /updateReports). The
+    /// connection ends either way: the handshake fails, or it opens and its events end with 1006. It used to
+    /// open and never end when the drop raced the upgrade.
+    func testServerDroppingTCPRightAfterThe101EndsTheConnection() async throws {
+        let server = try ChildProcess(
+            try RepositoryPaths.python(), [RepositoryPaths.interopScript("drop_after_upgrade_server.py")])
+        defer { server.terminate() }
+        let port = try await server.firstLine()
+        for attempt in 0..<20 {
+            do {
+                let client = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/updateReports")
+                let lastEvent = NIOLockedValueBox<WebSocketEvent?>(nil)
+                let finished = NIOLockedValueBox(false)
+                let reader = Task {
+                    for await event in client.events { lastEvent.withLockedValue { $0 = event } }
+                    finished.withLockedValue { $0 = true }
+                }
+                defer { reader.cancel() }
+                try await eventually("attempt \(attempt): the events end", timeout: .seconds(5)) {
+                    finished.withLockedValue { $0 }
+                }
+                XCTAssertEqual(lastEvent.withLockedValue { $0 }, .closed(code: 1006, reason: ""))
+            } catch WebSocketClientError.handshakeFailed(let why) {
+                XCTAssertEqual(why, WebSocketClientError.closedDuringHandshake)
             }
         }
     }

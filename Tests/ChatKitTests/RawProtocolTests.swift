@@ -34,6 +34,25 @@ final class RawProtocolTests: XCTestCase {
         }
     }
 
+    /// A peer that sends but never reads fills its echo queue: it is closed as a slow consumer (1008), not
+    /// left open with echoes silently missing.
+    func testEchoModeClosesAPeerThatDoesNotReadItsEchoes() async throws {
+        try await withServer({
+            $0.mode = .echo
+            $0.webSocket.sendQueueLimit = 4
+        }) { server in
+            let stuck = try await RawTCPClient.connect(port: server.port, autoRead: false, receiveBufferBytes: 4096)
+            try await stuck.sendUpgrade(target: "/echo")
+            let payload = [UInt8](repeating: 0x2A, count: 32 * 1024)
+            let frame = RawTCPClient.frame(opcode: 0x2, payload: payload)
+            for _ in 0..<400 where server.stats.snapshot.slowConsumersDropped == 0 {
+                try await stuck.write(frame)
+            }
+            try await eventually("the stuck peer is dropped") { server.stats.snapshot.slowConsumersDropped == 1 }
+            await stuck.close()
+        }
+    }
+
     func testRawRunCountsEveryBroadcastCopy() async throws {
         let scenario = try ScenarioParser.parse(Data(#"""
             {"name":"raw","protocol":"raw","groups":[{"name":"g","count":6}],

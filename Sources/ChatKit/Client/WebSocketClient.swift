@@ -165,7 +165,7 @@ public final class WebSocketClient: Sendable {
                 channel.write(HTTPClientRequestPart.head(head), promise: nil)
                 channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
                 channel.closeFuture.whenComplete { _ in
-                    upgraded.fail(WebSocketClientError.handshakeFailed("connection closed during the handshake"))
+                    upgraded.fail(WebSocketClientError.handshakeFailed(WebSocketClientError.closedDuringHandshake))
                 }
             }
         }

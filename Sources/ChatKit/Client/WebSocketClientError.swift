@@ -8,6 +8,8 @@ public enum WebSocketClientError: Error, Sendable, Equatable, CustomStringConver
     case handshakeRejected(status: Int, body: String)
     /// The server answered 101 but broke the handshake (wrong Sec-WebSocket-Accept, …).
     case handshakeFailed(String)
+    /// The reason ``handshakeFailed(_:)`` gives when the server dropped TCP before the upgrade completed.
+    public static let closedDuringHandshake = "connection closed during the handshake"
     /// Connecting and the handshake together took longer than the connect timeout.
     case connectTimeout(String)
     /// The TCP connection could not be made (refused, unreachable, name not resolved).

@@ -15,14 +15,27 @@ final class EchoSession: WebSocketDelegate {
     func webSocket(_ connection: WebSocketConnection, didReceiveText text: String) {
         self.stats.messagesIn.wrappingIncrement(ordering: .relaxed)
         let buffer = ByteBuffer(string: text)
-        self.stats.countOut(copies: 1, bytesEach: buffer.readableBytes)
-        connection.send(textBuffer: buffer)
+        self.echoed(connection.send(textBuffer: buffer), bytes: buffer.readableBytes, on: connection)
     }
 
     func webSocket(_ connection: WebSocketConnection, didReceiveBinary data: ByteBuffer) {
         self.stats.messagesIn.wrappingIncrement(ordering: .relaxed)
-        self.stats.countOut(copies: 1, bytesEach: data.readableBytes)
-        connection.send(binary: data)
+        self.echoed(connection.send(binary: data), bytes: data.readableBytes, on: connection)
+    }
+
+    /// An echo is never dropped silently: a peer that does not read its echoes is a slow consumer, closed
+    /// with 1008 like everywhere else, so a missing echo can only ever mean a closed connection.
+    private func echoed(_ result: WebSocketSendResult, bytes: Int, on connection: WebSocketConnection) {
+        switch result {
+        case .queued:
+            self.stats.countOut(copies: 1, bytesEach: bytes)
+        case .queueFull:
+            if connection.close(code: WebSocketCloseCode.policyViolation, reason: "slow consumer: send queue full") {
+                self.stats.slowConsumersDropped.wrappingIncrement(ordering: .relaxed)
+            }
+        case .closed:
+            break
+        }
     }
 
     func webSocketDidClose(_ connection: WebSocketConnection, code: UInt16, reason: String) {

@@ -10,8 +10,9 @@ enum WebSocketRole: Sendable {
 }
 
 /// The WebSocket connection life cycle on top of NIO's frame codec (RFC 6455): reassembly of fragmented
-/// messages, UTF-8 validation, size limit, ping/pong, keepalive with a dead-peer timeout, and the close
-/// handshake. It hands whole messages to a ``WebSocketDelegate`` and writes what the connection's outbox holds.
+/// messages, UTF-8 validation (fragment by fragment for fragmented messages), size limit, ping/pong,
+/// keepalive with a dead-peer timeout, and the close handshake. It hands whole messages to a
+/// ``WebSocketDelegate`` and writes what the connection's outbox holds.
 final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -33,6 +34,8 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var closeState = CloseState.open
     private var fragmentOpcode: WebSocketOpcode?
     private var fragmentBuffer: ByteBuffer?
+    /// Validates a fragmented text message as its fragments arrive (fail fast); `nil` for binary messages.
+    private var fragmentValidator: UTF8StreamValidator?
     private var receivedCloseCode: UInt16?
     private var receivedCloseReason = ""
 
@@ -58,9 +61,15 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
         let connection = WebSocketConnection(
             channel: context.channel, outbox: outbox, closeTimeout: self.configuration.closeTimeout)
         self.connection = connection
-        self.startKeepalive(context: context)
         if context.channel.isActive {
+            self.startKeepalive(context: context)
             self.delegate.webSocketDidOpen(connection)
+        } else {
+            // The peer dropped TCP while the upgrade was completing: channelInactive has already gone past this
+            // point and will not come again. Report the connection's short life now, so that every delegate
+            // sees an open followed by exactly one close (a client waiting for its events would wait forever).
+            self.delegate.webSocketDidOpen(connection)
+            self.connectionClosed()
         }
     }
 
@@ -70,6 +79,12 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        self.connectionClosed()
+        context.fireChannelInactive()
+    }
+
+    /// TCP is gone: stops the timers, shuts the outbox and tells the delegate, once.
+    private func connectionClosed() {
         self.closeState = .closed
         self.stopTimers()
         if let connection = self.connection {
@@ -81,7 +96,6 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
                 reason: self.receivedCloseReason
             )
         }
-        context.fireChannelInactive()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -137,10 +151,19 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
                 return self.fail(code: WebSocketCloseCode.protocolError, reason: "new message inside a fragmented one")
             }
             if frame.fin {
-                self.deliver(opcode: frame.opcode, payload: frame.unmaskedData)
+                self.deliver(opcode: frame.opcode, payload: frame.unmaskedData, validator: nil)
             } else {
+                let payload = frame.unmaskedData
+                if frame.opcode == .text {
+                    var validator = UTF8StreamValidator()
+                    guard validator.feed(payload) else {
+                        return self.fail(
+                            code: WebSocketCloseCode.invalidPayload, reason: "text message is not valid UTF-8")
+                    }
+                    self.fragmentValidator = validator
+                }
                 self.fragmentOpcode = frame.opcode
-                self.fragmentBuffer = frame.unmaskedData
+                self.fragmentBuffer = payload
             }
         case .continuation:
             guard let opcode = self.fragmentOpcode, var buffer = self.fragmentBuffer else {
@@ -151,10 +174,15 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard buffer.readableBytes + piece.readableBytes <= self.configuration.maxMessageBytes else {
                 return self.fail(code: WebSocketCloseCode.messageTooBig, reason: "message larger than the limit")
             }
+            if self.fragmentValidator?.feed(piece) == false {
+                return self.fail(code: WebSocketCloseCode.invalidPayload, reason: "text message is not valid UTF-8")
+            }
             buffer.writeBuffer(&piece)
             if frame.fin {
+                let validator = self.fragmentValidator
                 self.fragmentOpcode = nil
-                self.deliver(opcode: opcode, payload: buffer)
+                self.fragmentValidator = nil
+                self.deliver(opcode: opcode, payload: buffer, validator: validator)
             } else {
                 self.fragmentBuffer = buffer
             }
@@ -171,10 +199,19 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func deliver(opcode: WebSocketOpcode, payload: ByteBuffer) {
+    /// Hands a complete message to the delegate. `validator` has seen every byte of a fragmented text message;
+    /// an unfragmented one is validated here, in one pass.
+    private func deliver(opcode: WebSocketOpcode, payload: ByteBuffer, validator: UTF8StreamValidator?) {
         guard let connection = self.connection else { return }
         if opcode == .text {
-            guard let text = String(validating: payload.readableBytesView, as: UTF8.self) else {
+            let validText: String?
+            if let validator {
+                validText =
+                    validator.isCompleteAndValid ? String(decoding: payload.readableBytesView, as: UTF8.self) : nil
+            } else {
+                validText = String(validating: payload.readableBytesView, as: UTF8.self)
+            }
+            guard let text = validText else {
                 return self.fail(code: WebSocketCloseCode.invalidPayload, reason: "text message is not valid UTF-8")
             }
             self.delegate.webSocket(connection, didReceiveText: text)
@@ -228,15 +265,23 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard !items.isEmpty else { return }
         for item in items {
             switch item {
-            case .text(let buffer):
-                if self.closeState == .open { self.write(opcode: .text, data: buffer, context: context) }
-            case .binary(let buffer):
-                if self.closeState == .open { self.write(opcode: .binary, data: buffer, context: context) }
+            case .text, .binary:
+                self.writeMessage(item, context: context)
             case .close(let code, let reason):
                 self.sendClose(code: code, reason: reason, context: context)
             }
         }
         context.flush()
+    }
+
+    /// Writes a queued text or binary message, unless our close frame has gone out already.
+    private func writeMessage(_ item: WebSocketOutboundItem, context: ChannelHandlerContext) {
+        guard self.closeState == .open else { return }
+        switch item {
+        case .text(let buffer): self.write(opcode: .text, data: buffer, context: context)
+        case .binary(let buffer): self.write(opcode: .binary, data: buffer, context: context)
+        case .close: break
+        }
     }
 
     @discardableResult
@@ -273,11 +318,17 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard let context = self.context else { return }
         self.fragmentOpcode = nil
         self.fragmentBuffer = nil
+        self.fragmentValidator = nil
         self.receivedCloseCode = self.receivedCloseCode ?? code
         self.receivedCloseReason = reason
         guard self.closeState == .open else {
             context.close(promise: nil)
             return
+        }
+        // Messages the delegate queued before the faulty frame arrived (replies to earlier, valid messages)
+        // go out first: the peer gets every answer it was owed, then the close. A queued close is superseded.
+        if let connection = self.connection {
+            for item in connection.outbox.takeAll() { self.writeMessage(item, context: context) }
         }
         self.closeState = .closeSent
         var data = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)

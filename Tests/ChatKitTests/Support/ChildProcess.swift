@@ -16,6 +16,16 @@ enum RepositoryPaths {
         return python
     }
 
+    /// A command-line tool installed in the test venv (`kosoku`), with the same advice as ``python()``.
+    static func venvTool(_ name: String) throws -> URL {
+        let tool = Self.root.appendingPathComponent(".venv/bin/\(name)")
+        guard FileManager.default.isExecutableFile(atPath: tool.path) else {
+            XCTFail("\(tool.path) is missing: run `make test` (or `bash .ci/install-deps`) to install it")
+            throw TestTimeout(what: "\(name) in the test venv")
+        }
+        return tool
+    }
+
     /// A product built next to the test bundle (`chatctl`, `chatserver`): `swift build --build-tests`
     /// builds them with the tests.
     static func binary(_ name: String) throws -> URL {
