@@ -115,7 +115,6 @@ def run_case(binary, case, args):
     try:
         pid = server.pid()
         rss_idle = proc_rss_bytes(pid)
-        cpu_before = proc_cpu_seconds(pid)
         stats_before = None if server.custom else admin_stats(server.port)
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump(case["scenario"], f)
@@ -123,40 +122,54 @@ def run_case(binary, case, args):
         out = path.replace(".json", "-report.json")
         cmd = ["taskset", "-c", "1", f"{binary}/chatctl", "run", path, "--target", server.url, "--out", out,
                "--quiet", "--threads", str(args.client_threads)]
-        peak_rss = [0]
+        # Sample the server's CPU and memory 10 times a second, so the load window can be cut out afterwards.
+        samples = []
+        started = time.monotonic()
         client = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         while client.poll() is None:
-            peak_rss[0] = max(peak_rss[0], proc_rss_bytes(pid))
-            time.sleep(0.25)
+            samples.append((time.monotonic() - started, proc_cpu_seconds(pid), proc_rss_bytes(pid)))
+            time.sleep(0.1)
         stdout, stderr = client.communicate()
-        cpu_after = proc_cpu_seconds(pid)
+        samples.append((time.monotonic() - started, proc_cpu_seconds(pid), proc_rss_bytes(pid)))
         stats_after = None if server.custom else admin_stats(server.port)
         if not os.path.exists(out):
             return {"case": case["name"], "error": (stderr or stdout)[-500:]}
         report = json.load(open(out))
         counters = report["counters"]
-        latency = report["latency"]["broadcast"] if case["scenario"]["phases"][-1].get("action", "say") == "say" \
-            else report["latency"]["whisper"]
-        load_seconds = next((p.get("duration") for p in case["scenario"]["phases"] if p["type"] != "rampUp"), "0s")
-        load_seconds = float(load_seconds.rstrip("s"))
-        copies = (stats_after["messagesOut"] - stats_before["messagesOut"]) if stats_before else counters["messages.in"]
+        action = next((p.get("action") for p in case["scenario"]["phases"] if p["type"] == "arrivals"), "say")
+        latency = report["latency"]["whisper" if action == "whisper" else "broadcast"]
+        # The load window: the seconds of the time series in which messages were sent (after the ramp-up).
+        busy = [p for p in report["timeSeries"] if p["messagesOut"] > 0]
+        if busy:
+            window = (busy[0]["second"] - 1, busy[-1]["second"])
+            copies = sum(p["messagesIn"] for p in busy)
+        else:
+            window = (0, samples[-1][0])
+            copies = counters["messages.in"]
+        def cpu_at(t):
+            before = [s for s in samples if s[0] <= t]
+            return (before[-1] if before else samples[0])[1]
+        window_seconds = max(0.001, window[1] - window[0])
+        server_cpu = cpu_at(window[1]) - cpu_at(window[0])
+        peak_rss = max(s[2] for s in samples)
         users = sum(g["count"] for g in case["scenario"]["groups"])
+        # chatctl's CPU in the same window is not sampled; its whole-run CPU per received copy is an upper bound.
         row = {
             "case": case["name"], "users": users, "rate": case.get("rate", 0),
-            "copiesPerSecond": round(copies / load_seconds) if load_seconds else 0,
+            "copiesPerSecond": round(copies / window_seconds),
             "p50Ms": latency["p50"] * 1e3, "p99Ms": latency["p99"] * 1e3, "p999Ms": latency["p999"] * 1e3,
             "maxMs": latency["max"] * 1e3,
-            "serverMicrosPerCopy": (cpu_after - cpu_before) / copies * 1e6 if copies else None,
-            "serverCpuSeconds": cpu_after - cpu_before,
+            "serverMicrosPerCopy": server_cpu / copies * 1e6 if copies else None,
+            "serverCpuSeconds": samples[-1][1] - samples[0][1],
             "chatctlMicrosPerCopy": report["generator"]["cpuSeconds"] / max(1, counters["messages.in"]) * 1e6,
-            "serverKBPerConnection": (peak_rss[0] - rss_idle) / 1024 / users if users else None,
+            "serverKBPerConnection": (peak_rss - rss_idle) / 1024 / users if users else None,
             "chatctlKBPerUser": report["generator"]["peakResidentBytes"] / 1024 / users if users else None,
             "lost": counters["delivery.lost"], "expected": counters["delivery.expected"],
             "lateSends": counters["sends.late"], "errors": counters["errors.total"],
             "slowConsumersDropped": (stats_after["slowConsumersDropped"] - stats_before["slowConsumersDropped"]) if stats_before else None,
         }
         if case.get("connect"):
-            row["serverMicrosPerConnection"] = (cpu_after - cpu_before) / users * 1e6
+            row["serverMicrosPerConnection"] = (samples[-1][1] - samples[0][1]) / users * 1e6
         return row
     finally:
         server.stop()

@@ -48,8 +48,17 @@ final class WebSocketHandlerTests: XCTestCase {
 
     private func outbound(_ channel: EmbeddedChannel) throws -> [(WebSocketOpcode, [UInt8])] {
         var frames: [(WebSocketOpcode, [UInt8])] = []
-        while let frame = try channel.readOutbound(as: WebSocketFrame.self) {
-            frames.append((frame.opcode, Array(frame.unmaskedData.readableBytesView)))
+        while let unit = try channel.readOutbound(as: WebSocketWireUnit.self) {
+            switch unit {
+            case .frame(let frame):
+                frames.append((frame.opcode, Array(frame.unmaskedData.readableBytesView)))
+            case .encoded(let bytes):
+                // An unmasked frame encoded once for many: 2-byte header for short payloads, 4 bytes up to 64 KiB.
+                let raw = Array(bytes.readableBytesView)
+                let opcode = WebSocketOpcode(encodedWebSocketOpcode: raw[0] & 0x0F) ?? .text
+                let headerSize = (raw[1] & 0x7F) == 126 ? 4 : 2
+                frames.append((opcode, Array(raw[headerSize...])))
+            }
         }
         return frames
     }

@@ -240,24 +240,26 @@ public final class ChatHub: @unchecked Sendable {
         return self.fanOutLocked(.presence(room: roomName, name: member.name, event: .leave), in: room)
     }
 
-    /// Encodes `frame` once and queues the same bytes on every member of `room`.
+    /// Encodes `frame` once, WebSocket header included, and queues the same bytes on every member of `room`.
     private func fanOutLocked(_ frame: ServerFrame, in room: Room) -> [ChatMember] {
         guard !room.members.isEmpty else { return [] }
         return self.queueLocked(Self.encode(frame), to: room.members.values)
     }
 
-    private func queueLocked<Members: Collection>(_ buffer: ByteBuffer, to targets: Members) -> [ChatMember]
+    /// Queues one encoded text message on each target; the WebSocket frame around it is built here, once.
+    private func queueLocked<Members: Collection>(_ payload: ByteBuffer, to targets: Members) -> [ChatMember]
     where Members.Element == ChatMember {
+        let frame = WebSocketFrameBytes.serverText(payload)
         var overflowed: [ChatMember] = []
         var delivered = 0
         for member in targets {
-            switch member.connection.send(textBuffer: buffer) {
+            switch member.connection.send(encodedTextFrame: frame) {
             case .queued: delivered += 1
             case .queueFull: overflowed.append(member)
             case .closed: break
             }
         }
-        self.stats.countOut(copies: delivered, bytesEach: buffer.readableBytes)
+        self.stats.countOut(copies: delivered, bytesEach: payload.readableBytes)
         return overflowed
     }
 

@@ -119,11 +119,10 @@ public final class WebSocketClient: Sendable {
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let upgrader = NIOWebSocketClientUpgrader(
+                    let upgrader = WebSocketClientUpgrader(
                         requestKey: requestKey,
                         maxFrameSize: configuration.webSocket.maxMessageBytes,
-                        automaticErrorHandling: false,
-                        upgradePipelineHandler: { channel, response in
+                        setUp: { channel, response in
                             channel.eventLoop.makeCompletedFuture {
                                 let collector = try channel.pipeline.syncOperations.handler(type: HandshakeResponseHandler.self)
                                 channel.pipeline.syncOperations.removeHandler(collector, promise: nil)

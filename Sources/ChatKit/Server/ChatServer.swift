@@ -94,9 +94,8 @@ public final class ChatServer: Sendable {
 
     private static func configureHTTP(channel: Channel, context: ServerContext, logger: Logger) throws {
         let configuration = context.configuration
-        let upgrader = NIOWebSocketServerUpgrader(
+        let upgrader = WebSocketServerUpgrader(
             maxFrameSize: configuration.webSocket.maxMessageBytes,
-            automaticErrorHandling: false,
             shouldUpgrade: { channel, head in
                 if context.isDraining.load(ordering: .relaxed) {
                     return channel.eventLoop.makeSucceededFuture(nil)
@@ -111,7 +110,7 @@ public final class ChatServer: Sendable {
                     return channel.eventLoop.makeSucceededFuture(nil)
                 }
             },
-            upgradePipelineHandler: { channel, head in
+            setUp: { channel, head in
                 channel.eventLoop.makeCompletedFuture {
                     guard case .success(let accepted) = UpgradeValidation(
                         configuration: configuration, isNameTaken: { _ in false }

@@ -63,8 +63,9 @@ final class BroadcastRoom: Sendable {
         let overflowed: [WebSocketConnection] = self.connections.withLockedValue { connections in
             var overflowed: [WebSocketConnection] = []
             var delivered = 0
+            let frame = WebSocketFrameBytes.serverText(buffer)
             for connection in connections.values {
-                switch connection.send(textBuffer: buffer) {
+                switch connection.send(encodedTextFrame: frame) {
                 case .queued: delivered += 1
                 case .queueFull: overflowed.append(connection)
                 case .closed: break

@@ -38,6 +38,12 @@ public final class WebSocketConnection: Sendable {
         WebSocketSendResult(self.outbox.enqueue(.text(buffer)))
     }
 
+    /// Queues a complete, unmasked text frame encoded once for many connections (server side only).
+    @discardableResult
+    func send(encodedTextFrame frame: ByteBuffer) -> WebSocketSendResult {
+        WebSocketSendResult(self.outbox.enqueue(.encodedFrame(frame)))
+    }
+
     /// Queues a text message.
     @discardableResult
     public func send(text: String) -> WebSocketSendResult {

@@ -15,7 +15,7 @@ enum WebSocketRole: Sendable {
 /// ``WebSocketDelegate`` and writes what the connection's outbox holds.
 final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
+    typealias OutboundOut = WebSocketWireUnit
 
     private enum CloseState {
         case open
@@ -265,7 +265,7 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard !items.isEmpty else { return }
         for item in items {
             switch item {
-            case .text, .binary:
+            case .text, .binary, .encodedFrame:
                 self.writeMessage(item, context: context)
             case .close(let code, let reason):
                 self.sendClose(code: code, reason: reason, context: context)
@@ -278,17 +278,27 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func writeMessage(_ item: WebSocketOutboundItem, context: ChannelHandlerContext) {
         guard self.closeState == .open else { return }
         switch item {
-        case .text(let buffer): self.write(opcode: .text, data: buffer, context: context)
-        case .binary(let buffer): self.write(opcode: .binary, data: buffer, context: context)
+        case .text(let buffer): self.write(opcode: .text, data: buffer, context: context, promise: nil)
+        case .binary(let buffer): self.write(opcode: .binary, data: buffer, context: context, promise: nil)
+        case .encodedFrame(let bytes): context.write(Self.wrapOutboundOut(.encoded(bytes)), promise: nil)
         case .close: break
         }
     }
 
-    @discardableResult
-    private func write(opcode: WebSocketOpcode, data: ByteBuffer, context: ChannelHandlerContext) -> EventLoopFuture<Void> {
+    private func write(
+        opcode: WebSocketOpcode, data: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?
+    ) {
         let maskKey: WebSocketMaskingKey? = self.role == .client ? .random() : nil
         let frame = WebSocketFrame(fin: true, opcode: opcode, maskKey: maskKey, data: data)
-        return context.write(Self.wrapOutboundOut(frame))
+        context.write(Self.wrapOutboundOut(.frame(frame)), promise: promise)
+    }
+
+    /// Writes a frame and returns a future for its completion (close paths only: messages take no promise).
+    @discardableResult
+    private func write(opcode: WebSocketOpcode, data: ByteBuffer, context: ChannelHandlerContext) -> EventLoopFuture<Void> {
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        self.write(opcode: opcode, data: data, context: context, promise: promise)
+        return promise.futureResult
     }
 
     /// Sends our close frame and waits (bounded) for the peer's.

@@ -4,6 +4,8 @@ import NIOCore
 /// One thing waiting to be written to a WebSocket connection.
 enum WebSocketOutboundItem: Sendable {
     case text(ByteBuffer)
+    /// A whole text frame already encoded (``WebSocketFrameBytes/serverText(_:allocator:)``).
+    case encodedFrame(ByteBuffer)
     case binary(ByteBuffer)
     case close(code: UInt16, reason: String)
 }
@@ -28,14 +30,17 @@ final class WebSocketOutbox: @unchecked Sendable {
     private var drainScheduled = false
     private var isClosed = false
     private let limit: Int
-    private let eventLoop: EventLoop
+    private let scheduler: LoopDrainScheduler
     private let drain: @Sendable () -> Void
 
     init(limit: Int, eventLoop: EventLoop, drain: @escaping @Sendable () -> Void) {
         self.limit = max(1, limit)
-        self.eventLoop = eventLoop
+        self.scheduler = LoopDrainScheduler.of(eventLoop)
         self.drain = drain
     }
+
+    /// Runs the drain (on the event loop, from the loop's drain pass).
+    func runDrain() { self.drain() }
 
     /// Appends an item; never blocks and never waits for the socket.
     func enqueue(_ item: WebSocketOutboundItem) -> WebSocketEnqueueResult {
@@ -53,7 +58,7 @@ final class WebSocketOutbox: @unchecked Sendable {
             return (.queued, true)
         }
         if schedule {
-            self.eventLoop.execute(self.drain)
+            self.scheduler.schedule(self)
         }
         return result
     }

@@ -1,0 +1,82 @@
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+
+/// NIO's server upgrader for the handshake (key, version, `Sec-WebSocket-Accept`), with ChatKit's own
+/// pipeline after it: NIO's frame decoder, ChatKit's frame writer (which can send a frame encoded once for a
+/// whole room) in place of NIO's encoder, then whatever `setUp` adds.
+final class WebSocketServerUpgrader: HTTPServerProtocolUpgrader, Sendable {
+    private let handshake: NIOWebSocketServerUpgrader
+    private let maxFrameSize: Int
+    private let setUp: @Sendable (Channel, HTTPRequestHead) -> EventLoopFuture<Void>
+
+    init(
+        maxFrameSize: Int,
+        shouldUpgrade: @escaping @Sendable (Channel, HTTPRequestHead) -> EventLoopFuture<HTTPHeaders?>,
+        setUp: @escaping @Sendable (Channel, HTTPRequestHead) -> EventLoopFuture<Void>
+    ) {
+        self.maxFrameSize = maxFrameSize
+        self.setUp = setUp
+        self.handshake = NIOWebSocketServerUpgrader(
+            maxFrameSize: maxFrameSize, automaticErrorHandling: false, shouldUpgrade: shouldUpgrade,
+            upgradePipelineHandler: { channel, _ in channel.eventLoop.makeSucceededVoidFuture() })
+    }
+
+    var supportedProtocol: String { self.handshake.supportedProtocol }
+    var requiredUpgradeHeaders: [String] { self.handshake.requiredUpgradeHeaders }
+
+    func buildUpgradeResponse(
+        channel: Channel, upgradeRequest: HTTPRequestHead, initialResponseHeaders: HTTPHeaders
+    ) -> EventLoopFuture<HTTPHeaders> {
+        self.handshake.buildUpgradeResponse(
+            channel: channel, upgradeRequest: upgradeRequest, initialResponseHeaders: initialResponseHeaders)
+    }
+
+    func upgrade(context: ChannelHandlerContext, upgradeRequest: HTTPRequestHead) -> EventLoopFuture<Void> {
+        let channel = context.channel
+        return channel.eventLoop.makeCompletedFuture {
+            try WebSocketCodecSetup.add(to: channel.pipeline.syncOperations, maxFrameSize: self.maxFrameSize)
+        }.flatMap { self.setUp(channel, upgradeRequest) }
+    }
+}
+
+/// NIO's client upgrader for the handshake (key, response check), with ChatKit's pipeline after it.
+final class WebSocketClientUpgrader: NIOHTTPClientProtocolUpgrader, Sendable {
+    private let handshake: NIOWebSocketClientUpgrader
+    private let maxFrameSize: Int
+    private let setUp: @Sendable (Channel, HTTPResponseHead) -> EventLoopFuture<Void>
+
+    init(requestKey: String, maxFrameSize: Int, setUp: @escaping @Sendable (Channel, HTTPResponseHead) -> EventLoopFuture<Void>) {
+        self.maxFrameSize = maxFrameSize
+        self.setUp = setUp
+        self.handshake = NIOWebSocketClientUpgrader(
+            requestKey: requestKey, maxFrameSize: maxFrameSize, automaticErrorHandling: false,
+            upgradePipelineHandler: { channel, _ in channel.eventLoop.makeSucceededVoidFuture() })
+    }
+
+    var supportedProtocol: String { self.handshake.supportedProtocol }
+    var requiredUpgradeHeaders: [String] { self.handshake.requiredUpgradeHeaders }
+
+    func addCustom(upgradeRequestHeaders: inout HTTPHeaders) {
+        self.handshake.addCustom(upgradeRequestHeaders: &upgradeRequestHeaders)
+    }
+
+    func shouldAllowUpgrade(upgradeResponse: HTTPResponseHead) -> Bool {
+        self.handshake.shouldAllowUpgrade(upgradeResponse: upgradeResponse)
+    }
+
+    func upgrade(context: ChannelHandlerContext, upgradeResponse: HTTPResponseHead) -> EventLoopFuture<Void> {
+        let channel = context.channel
+        return channel.eventLoop.makeCompletedFuture {
+            try WebSocketCodecSetup.add(to: channel.pipeline.syncOperations, maxFrameSize: self.maxFrameSize)
+        }.flatMap { self.setUp(channel, upgradeResponse) }
+    }
+}
+
+/// The frame codec of an upgraded connection: NIO's decoder, ChatKit's writer.
+enum WebSocketCodecSetup {
+    static func add(to pipeline: ChannelPipeline.SynchronousOperations, maxFrameSize: Int) throws {
+        try pipeline.addHandler(WebSocketFrameWriter())
+        try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrameSize)))
+    }
+}
