@@ -5,6 +5,10 @@ import NIOConcurrencyHelpers
 /// Entries are closed once they are older than the settle time, so memory follows the message rate, not
 /// the length of the run.
 final class FanoutTracker: Sendable {
+    /// Only every Nth `seq` of a room is tracked: the spread is a property of the fan-out, not of one
+    /// message, and a sample keeps this off the per-copy hot path.
+    static let sampleEvery = 16
+
     private struct Entry {
         var firstNanoseconds: Int64
         var lastNanoseconds: Int64

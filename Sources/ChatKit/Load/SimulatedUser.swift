@@ -115,6 +115,55 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
 
     // MARK: Receiving
 
+    /// The hot path: most frames are room messages and whispers, read from their bytes by ``FrameScanner``
+    /// and counted with one metrics update. Everything else (and every frame while an `expect` may need it)
+    /// goes through the full decoder.
+    func webSocket(_ connection: WebSocketConnection, didReceiveTextBytes bytes: ByteBuffer) {
+        let now = LoadRunContext.now()
+        let measuring = self.run.measuring.load(ordering: .relaxed)
+        if self.isChat {
+            if self.expectation == nil && !self.keepsFramesForExpect, let frame = FrameScanner.scan(bytes) {
+                return self.handleScanned(frame, bytes: bytes.readableBytes, now: now, measuring: measuring)
+            }
+        } else if measuring, let marker = RawMarker(parsing: bytes) {
+            return self.handleRaw(marker, bytes: bytes.readableBytes, now: now)
+        }
+        self.webSocket(connection, didReceiveText: String(decoding: bytes.readableBytesView, as: UTF8.self))
+    }
+
+    private func handleScanned(_ frame: ScannedFrame, bytes: Int, now: Int64, measuring: Bool) {
+        guard measuring else { return }
+        let latency = frame.sentAt.map { now - $0 }
+        switch frame.kind {
+        case .message:
+            if let room = frame.room, let seq = frame.seq {
+                self.memberships[room]?.tracker.record(seq)
+                if seq % FanoutTracker.sampleEvery == 0 { self.run.fanout.record(room: room, seq: seq, atNanoseconds: now) }
+            }
+            let isEcho = frame.sender == self.planned.index
+            self.metrics.update {
+                $0.messagesIn += 1
+                $0.bytesIn += bytes
+                if let latency {
+                    if isEcho { $0.echoLatency.record(nanoseconds: latency) } else { $0.broadcastLatency.record(nanoseconds: latency) }
+                }
+            }
+        case .whisper:
+            let toMe = frame.to == self.name
+            let leak = !toMe && frame.from != self.name
+            self.metrics.update {
+                $0.messagesIn += 1
+                $0.bytesIn += bytes
+                if toMe {
+                    $0.whispersDelivered += 1
+                    if let latency { $0.whisperLatency.record(nanoseconds: latency) }
+                } else if leak {
+                    $0.whisperLeaks += 1
+                }
+            }
+        }
+    }
+
     func webSocket(_ connection: WebSocketConnection, didReceiveText text: String) {
         let now = LoadRunContext.now()
         let measuring = self.run.measuring.load(ordering: .relaxed)
@@ -136,8 +185,8 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
                 if self.unconsumed.count >= Self.unconsumedLimit { self.unconsumed.removeFirst() }
                 self.unconsumed.append(frame)
             }
-        } else {
-            self.handleRaw(text, now: now, measuring: measuring)
+        } else if measuring, let marker = RawMarker(parsing: ByteBuffer(string: text)) {
+            self.handleRaw(marker, bytes: 0, now: now)
         }
     }
 
@@ -197,7 +246,9 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         case .message(let message):
             guard measuring else { return }
             self.memberships[message.room]?.tracker.record(message.seq)
-            self.run.fanout.record(room: message.room, seq: message.seq, atNanoseconds: now)
+            if message.seq % FanoutTracker.sampleEvery == 0 {
+                self.run.fanout.record(room: message.room, seq: message.seq, atNanoseconds: now)
+            }
             if let id = message.id, let (sender, sentAt) = Self.parseID(id) {
                 let latency = now - sentAt
                 if sender == self.planned.index {
@@ -226,17 +277,17 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         }
     }
 
-    private func handleRaw(_ text: String, now: Int64, measuring: Bool) {
-        guard measuring, let marker = RawMarker(parsing: text) else { return }
+    private func handleRaw(_ marker: RawMarker, bytes: Int, now: Int64) {
         guard let readyAt = self.rawReadyAtCounter, marker.globalNumber > readyAt else { return }
         self.rawTrackers[marker.sender, default: SequenceTracker(startAfter: 0)].record(marker.senderNumber)
         let latency = now - marker.sentNanoseconds
+        let isEcho = marker.sender == self.planned.index
         self.metrics.update {
-            if marker.sender == self.planned.index {
-                $0.echoLatency.record(nanoseconds: latency)
-            } else {
-                $0.broadcastLatency.record(nanoseconds: latency)
+            if bytes > 0 {
+                $0.messagesIn += 1
+                $0.bytesIn += bytes
             }
+            if isEcho { $0.echoLatency.record(nanoseconds: latency) } else { $0.broadcastLatency.record(nanoseconds: latency) }
         }
     }
 
@@ -614,12 +665,35 @@ struct RawMarker: Equatable {
         self.sentNanoseconds = sentNanoseconds
     }
 
-    init?(parsing text: String) {
-        guard text.hasPrefix("chatctl|") else { return nil }
-        let parts = text.split(separator: "|", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count >= 5, let sender = Int(parts[1]), let number = Int(parts[2]), let global = Int(parts[3]),
-            let sent = Int64(parts[4])
-        else { return nil }
-        self.init(sender: sender, senderNumber: number, globalNumber: global, sentNanoseconds: sent)
+    private static let prefix: [UInt8] = Array("chatctl|".utf8)
+
+    /// Reads the marker at the start of a payload, from its bytes.
+    init?(parsing buffer: ByteBuffer) {
+        let parsed: (Int64, Int64, Int64, Int64)? = buffer.withUnsafeReadableBytes { bytes in
+            let prefix = RawMarker.prefix
+            guard bytes.count > prefix.count, bytes.prefix(prefix.count).elementsEqual(prefix) else { return nil }
+            var fields: (Int64, Int64, Int64, Int64) = (0, 0, 0, 0)
+            var index = prefix.count
+            for field in 0..<4 {
+                var value: Int64 = 0
+                var digits = 0
+                while index < bytes.count, (0x30...0x39).contains(bytes[index]), digits < 19 {
+                    value = value * 10 + Int64(bytes[index] - 0x30)
+                    digits += 1
+                    index += 1
+                }
+                guard digits > 0, index < bytes.count, bytes[index] == 0x7C else { return nil }
+                index += 1
+                switch field {
+                case 0: fields.0 = value
+                case 1: fields.1 = value
+                case 2: fields.2 = value
+                default: fields.3 = value
+                }
+            }
+            return fields
+        }
+        guard let (sender, number, global, sent) = parsed, sender <= Int.max, number <= Int.max else { return nil }
+        self.init(sender: Int(sender), senderNumber: Int(number), globalNumber: Int(global), sentNanoseconds: sent)
     }
 }

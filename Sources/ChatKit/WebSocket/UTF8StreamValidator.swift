@@ -27,7 +27,19 @@ struct UTF8StreamValidator {
     @discardableResult
     mutating func feed(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard !self.isInvalid else { return false }
-        for byte in bytes {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            // ASCII fast path: eight bytes at a time while between code points.
+            if self.bytesNeeded == 0 && index + 8 <= count {
+                let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    index += 8
+                    continue
+                }
+            }
+            let byte = bytes[index]
+            index += 1
             if self.bytesNeeded == 0 {
                 switch byte {
                 case 0x00...0x7F:

@@ -6,10 +6,19 @@ public protocol WebSocketDelegate: AnyObject {
     func webSocketDidOpen(_ connection: WebSocketConnection)
     /// A complete text message (fragments reassembled, UTF-8 validated).
     func webSocket(_ connection: WebSocketConnection, didReceiveText text: String)
+    /// A complete text message as its UTF-8 bytes (already validated). The default makes a `String` and calls
+    /// `webSocket(_:didReceiveText:)`; load generators implement it to read frames without making strings.
+    func webSocket(_ connection: WebSocketConnection, didReceiveTextBytes bytes: ByteBuffer)
     /// A complete binary message (fragments reassembled).
     func webSocket(_ connection: WebSocketConnection, didReceiveBinary data: ByteBuffer)
     /// The connection is closed. `code` is the peer's close code, or 1006 when TCP dropped without one.
     func webSocketDidClose(_ connection: WebSocketConnection, code: UInt16, reason: String)
+}
+
+extension WebSocketDelegate {
+    public func webSocket(_ connection: WebSocketConnection, didReceiveTextBytes bytes: ByteBuffer) {
+        self.webSocket(connection, didReceiveText: String(decoding: bytes.readableBytesView, as: UTF8.self))
+    }
 }
 
 /// A thread-safe handle on an open WebSocket connection: send from any thread, close, inspect.

@@ -204,17 +204,17 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func deliver(opcode: WebSocketOpcode, payload: ByteBuffer, validator: UTF8StreamValidator?) {
         guard let connection = self.connection else { return }
         if opcode == .text {
-            let validText: String?
+            var isValid: Bool
             if let validator {
-                validText =
-                    validator.isCompleteAndValid ? String(decoding: payload.readableBytesView, as: UTF8.self) : nil
+                isValid = validator.isCompleteAndValid
             } else {
-                validText = String(validating: payload.readableBytesView, as: UTF8.self)
+                var whole = UTF8StreamValidator()
+                isValid = whole.feed(payload) && whole.isCompleteAndValid
             }
-            guard let text = validText else {
+            guard isValid else {
                 return self.fail(code: WebSocketCloseCode.invalidPayload, reason: "text message is not valid UTF-8")
             }
-            self.delegate.webSocket(connection, didReceiveText: text)
+            self.delegate.webSocket(connection, didReceiveTextBytes: payload)
         } else {
             self.delegate.webSocket(connection, didReceiveBinary: payload)
         }

@@ -1,0 +1,226 @@
+import NIOCore
+
+/// What the load generator needs from a `message` or `whisper` frame, read straight from its JSON bytes
+/// without building a `ServerFrame` or copying the content: the hot path of a receiving user.
+struct ScannedFrame {
+    enum Kind { case message, whisper }
+    var kind: Kind
+    var room: String?
+    var from: String?
+    var to: String?
+    var seq: Int?
+    /// Sender index and planned send time, when the `id` is one this generator wrote (`S.N.T` or `wS.N.T`).
+    var sender: Int?
+    var sentAt: Int64?
+}
+
+/// A small JSON object scanner for the server's frames. It handles any valid JSON (nested values and
+/// escapes are skipped correctly) but only extracts the few top-level fields above; a frame of another
+/// type, or a needed string that contains an escape, returns `nil` so the caller falls back to the full
+/// decoder.
+enum FrameScanner {
+    static func scan(_ buffer: ByteBuffer) -> ScannedFrame? {
+        buffer.withUnsafeReadableBytes { bytes in
+            var scanner = Cursor(bytes: bytes)
+            return scanner.frame()
+        }
+    }
+
+    private struct Cursor {
+        let bytes: UnsafeRawBufferPointer
+        var index = 0
+
+        init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+        mutating func skipSpace() {
+            while self.index < self.bytes.count {
+                switch self.bytes[self.index] {
+                case 0x20, 0x09, 0x0A, 0x0D: self.index += 1
+                default: return
+                }
+            }
+        }
+
+        mutating func expect(_ byte: UInt8) -> Bool {
+            self.skipSpace()
+            guard self.index < self.bytes.count, self.bytes[self.index] == byte else { return false }
+            self.index += 1
+            return true
+        }
+
+        /// A string starting at the cursor: its raw byte range and whether it holds escapes.
+        mutating func string() -> (Range<Int>, Bool)? {
+            guard self.expect(0x22) else { return nil }
+            let start = self.index
+            var escaped = false
+            while self.index < self.bytes.count {
+                let byte = self.bytes[self.index]
+                if byte == 0x5C {  // backslash: skip the escaped byte
+                    escaped = true
+                    self.index += 2
+                    continue
+                }
+                if byte == 0x22 {
+                    let range = start..<self.index
+                    self.index += 1
+                    return (range, escaped)
+                }
+                self.index += 1
+            }
+            return nil
+        }
+
+        mutating func integer() -> Int? {
+            self.skipSpace()
+            var negative = false
+            if self.index < self.bytes.count, self.bytes[self.index] == 0x2D {
+                negative = true
+                self.index += 1
+            }
+            var value = 0
+            var digits = 0
+            while self.index < self.bytes.count, (0x30...0x39).contains(self.bytes[self.index]) {
+                let (multiplied, overflow1) = value.multipliedReportingOverflow(by: 10)
+                let (added, overflow2) = multiplied.addingReportingOverflow(Int(self.bytes[self.index] - 0x30))
+                if overflow1 || overflow2 { return nil }
+                value = added
+                digits += 1
+                self.index += 1
+            }
+            guard digits > 0 else { return nil }
+            // A fraction or exponent means this is not an integer field we understand.
+            if self.index < self.bytes.count, [0x2E, 0x65, 0x45].contains(self.bytes[self.index]) { return nil }
+            return negative ? -value : value
+        }
+
+        /// Skips any JSON value.
+        mutating func skipValue() -> Bool {
+            self.skipSpace()
+            guard self.index < self.bytes.count else { return false }
+            switch self.bytes[self.index] {
+            case 0x22:
+                return self.string() != nil
+            case 0x7B, 0x5B:
+                var depth = 0
+                while self.index < self.bytes.count {
+                    switch self.bytes[self.index] {
+                    case 0x22:
+                        guard self.string() != nil else { return false }
+                        continue
+                    case 0x7B, 0x5B: depth += 1
+                    case 0x7D, 0x5D:
+                        depth -= 1
+                        if depth == 0 {
+                            self.index += 1
+                            return true
+                        }
+                    default: break
+                    }
+                    self.index += 1
+                }
+                return false
+            default:
+                // number, true, false, null: up to the next delimiter
+                while self.index < self.bytes.count {
+                    switch self.bytes[self.index] {
+                    case 0x2C, 0x7D, 0x5D, 0x20, 0x09, 0x0A, 0x0D: return true
+                    default: self.index += 1
+                    }
+                }
+                return true
+            }
+        }
+
+        func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
+            guard range.count == literal.utf8CodeUnitCount else { return false }
+            return literal.withUTF8Buffer { literalBytes in
+                for offset in 0..<range.count where self.bytes[range.lowerBound + offset] != literalBytes[offset] {
+                    return false
+                }
+                return true
+            }
+        }
+
+        func text(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeRawBufferPointer(rebasing: self.bytes[range]), as: UTF8.self)
+        }
+
+        /// `S.N.T` or `wS.N.T` → (S, T), read from the bytes.
+        func generatorID(_ range: Range<Int>) -> (Int, Int64)? {
+            var index = range.lowerBound
+            if index < range.upperBound, self.bytes[index] == 0x77 { index += 1 }  // "w"
+            var field = 0
+            var sender: Int64 = 0
+            var sentAt: Int64 = 0
+            var value: Int64 = 0
+            var digits = 0
+            while index <= range.upperBound {
+                let byte: UInt8 = index < range.upperBound ? self.bytes[index] : 0x2E
+                if byte == 0x2E {
+                    guard digits > 0, field < 3 else { return nil }
+                    if field == 0 { sender = value }
+                    if field == 2 { sentAt = value }
+                    field += 1
+                    value = 0
+                    digits = 0
+                } else if (0x30...0x39).contains(byte), digits < 18 {
+                    value = value * 10 + Int64(byte - 0x30)
+                    digits += 1
+                } else {
+                    return nil
+                }
+                index += 1
+            }
+            guard field == 3 else { return nil }
+            return (Int(sender), sentAt)
+        }
+
+        mutating func frame() -> ScannedFrame? {
+            guard self.expect(0x7B) else { return nil }
+            var kind: ScannedFrame.Kind?
+            var frame = ScannedFrame(kind: .message)
+            var first = true
+            while true {
+                self.skipSpace()
+                if self.expect(0x7D) { break }
+                if !first { guard self.expect(0x2C) else { return nil } }
+                first = false
+                guard let (key, keyEscaped) = self.string(), !keyEscaped, self.expect(0x3A) else { return nil }
+                self.skipSpace()
+                if self.equals(key, "seq") {
+                    guard let seq = self.integer() else { return nil }
+                    frame.seq = seq
+                } else if self.equals(key, "type") || self.equals(key, "room") || self.equals(key, "from")
+                    || self.equals(key, "to") || self.equals(key, "id")
+                {
+                    guard let (value, escaped) = self.string() else { return nil }
+                    if self.equals(key, "type") {
+                        if self.equals(value, "message") {
+                            kind = .message
+                        } else if self.equals(value, "whisper") {
+                            kind = .whisper
+                        } else {
+                            return nil
+                        }
+                    } else if self.equals(key, "id") {
+                        if let (sender, sentAt) = self.generatorID(value) {
+                            frame.sender = sender
+                            frame.sentAt = sentAt
+                        }
+                    } else {
+                        if escaped { return nil }
+                        let text = self.text(value)
+                        if self.equals(key, "room") { frame.room = text }
+                        else if self.equals(key, "from") { frame.from = text }
+                        else { frame.to = text }
+                    }
+                } else {
+                    guard self.skipValue() else { return nil }
+                }
+            }
+            guard let kind else { return nil }
+            frame.kind = kind
+            return frame
+        }
+    }
+}
