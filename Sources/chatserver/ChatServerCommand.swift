@@ -12,7 +12,8 @@ struct ChatServerCommand: AsyncParsableCommand {
         abstract: "A WebSocket chat server: rooms, broadcast, whisper, presence, history, health and admin HTTP.",
         discussion: """
             Chat clients connect to ws://HOST:PORT/ws?name=NAME[&room=ROOM] (protocol: docs/protocol.md).
-            The same port serves GET /healthz, GET /readyz and, with an admin token, the admin API under /admin/.
+            The same port serves a chat page for browsers at GET / (http://HOST:PORT/; --no-page turns it off),
+            GET /healthz, GET /readyz and, with an admin token, the admin API under /admin/.
             The first line on stdout is the bound address, so scripts can read the port when --port is 0.
             SIGINT or SIGTERM: stop accepting, send close 1001 to everyone, exit.
 
@@ -41,6 +42,9 @@ struct ChatServerCommand: AsyncParsableCommand {
 
     @Flag(help: "Shorthand for --mode echo.")
     var echo = false
+
+    @Flag(help: "Do not serve the browser chat page at GET / (it answers 404 then).")
+    var noPage = false
 
     @Option(help: "Longest say/whisper content, in UTF-8 bytes; longer gets error too_long.")
     var maxContentBytes = 8 * 1024
@@ -147,7 +151,8 @@ struct ChatServerCommand: AsyncParsableCommand {
             handshakeTimeout: .fromSeconds(self.handshakeTimeout),
             shutdownDeadline: .fromSeconds(self.shutdownTimeout),
             threads: self.threads,
-            mode: mode
+            mode: mode,
+            servesChatPage: !self.noPage
         )
         let server: ChatServer
         do {
@@ -161,6 +166,7 @@ struct ChatServerCommand: AsyncParsableCommand {
         logger.info("chatserver \(ChatKitVersion.current) serving", metadata: [
             "mode": "\(mode.rawValue)",
             "url": "\(server.url)", "admin": "\(configuration.adminToken == nil ? "disabled" : "enabled")",
+            "page": "\(configuration.servesChatPage && mode == .chat ? server.httpURL + "/" : "off")",
         ])
         let signal = await TerminationSignals.wait()
         logger.info("received \(signal): shutting down")

@@ -1,10 +1,15 @@
 import Foundation
 import NIOHTTP1
 
-/// A complete HTTP response with a JSON body, as the HTTP routes produce it.
+/// A complete HTTP response as the HTTP routes produce it: JSON, except the chat page.
 struct HTTPResponse: Sendable {
     var status: HTTPResponseStatus
     var body: Data
+    /// `Content-Type`; JSON unless said otherwise.
+    var contentType: String
+    /// `Cache-Control`; `no-store` (API answers are never cached) unless said otherwise.
+    var cacheControl: String
+    /// Extra headers, after the ones above.
     var headers: [(String, String)] = []
 
     /// A JSON response.
@@ -18,9 +23,14 @@ struct HTTPResponse: Sendable {
         .json(status, ["error": code, "message": message], headers: headers)
     }
 
-    init(status: HTTPResponseStatus, body: Data, headers: [(String, String)] = []) {
+    init(
+        status: HTTPResponseStatus, body: Data, contentType: String = "application/json; charset=utf-8",
+        cacheControl: String = "no-store", headers: [(String, String)] = []
+    ) {
         self.status = status
         self.body = body
+        self.contentType = contentType
+        self.cacheControl = cacheControl
         self.headers = headers
     }
 

@@ -2,8 +2,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// The plain HTTP side of the server: health, readiness, the admin API, and explanations of refused
-/// upgrades. Pure: a request in, a response out; the channel handler does the I/O.
+/// The plain HTTP side of the server: the chat page, health, readiness, the admin API, and explanations of
+/// refused upgrades. Pure: a request in, a response out; the channel handler does the I/O.
 struct HTTPRoutes {
     let server: ServerContext
 
@@ -11,6 +11,8 @@ struct HTTPRoutes {
         let target = RequestTarget(head.uri)
         let segments = target.segments
         switch segments.first {
+        case nil where target.path == "/" && self.servesChatPage:
+            return self.only(.GET, head) { ChatPage.response }
         case "healthz" where segments.count == 1:
             return self.only(.GET, head) { self.health() }
         case "readyz" where segments.count == 1:
@@ -38,6 +40,11 @@ struct HTTPRoutes {
         default:
             return .error(.notFound, "not_found", "no such path: \(target.path)")
         }
+    }
+
+    /// The page speaks the chat protocol, so broadcast and echo modes do not serve it.
+    private var servesChatPage: Bool {
+        self.server.configuration.servesChatPage && self.server.configuration.mode == .chat
     }
 
     private func only(_ method: HTTPMethod, _ head: HTTPRequestHead, _ respond: () -> HTTPResponse) -> HTTPResponse {

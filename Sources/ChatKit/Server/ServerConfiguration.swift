@@ -35,6 +35,8 @@ public struct ServerConfiguration: Sendable {
     public var threads: Int
     /// What the WebSocket endpoint does: chat (default), broadcast, or echo.
     public var mode: ServerMode
+    /// Whether `GET /` serves the browser chat page (chat mode only); `false` makes `/` a 404. Default `true`.
+    public var servesChatPage: Bool
 
     /// Creates a configuration; every argument has the documented default.
     public init(
@@ -52,7 +54,8 @@ public struct ServerConfiguration: Sendable {
         maxRequestBodyBytes: Int = 64 * 1024,
         shutdownDeadline: TimeAmount = .seconds(5),
         threads: Int = System.coreCount,
-        mode: ServerMode = .chat
+        mode: ServerMode = .chat,
+        servesChatPage: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -69,5 +72,6 @@ public struct ServerConfiguration: Sendable {
         self.shutdownDeadline = shutdownDeadline
         self.threads = threads
         self.mode = mode
+        self.servesChatPage = servesChatPage
     }
 }
