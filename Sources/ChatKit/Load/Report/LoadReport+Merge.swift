@@ -75,8 +75,8 @@ extension LoadReport {
             ].filter { $0.1 != $0.2 }
             if let (field, theirs, ours) = differences.first {
                 throw ReportMergeError(
-                    message: "\(label(index)) has \(field) \(theirs) but \(label(0)) has \(ours): only reports of the "
-                        + "same scenario, seed and plan can be merged")
+                    message: "\(label(index)) has \(field) \(theirs) but \(label(0)) has \(field) \(ours): only reports "
+                        + "of the same scenario, seed and plan can be merged")
             }
         }
     }
