@@ -8,14 +8,15 @@ struct ChatctlCommand: AsyncParsableCommand {
         commandName: "chatctl",
         abstract: "A scriptable chat bot and load tester for WebSocket chat servers.",
         discussion: """
-            run       load-test a chat server with a JSON scenario (docs/scenarios.md)
-            report    print a saved report, export it as HTML or JUnit XML, merge shards' reports
-            send      send each line of stdin to a room or a user
-            listen    print a room, one line per message (or JSON lines)
-            bot       answer messages with a shell command or pattern rules
-            health    is the server healthy?
-            admin     rooms, users, kick, announce, stats through the admin API
-            autobahn  run an Autobahn|Testsuite fuzzing server's cases with ChatKit's client
+            Commands:
+              run       load-test a chat server with a JSON scenario (docs/scenarios.md)
+              report    print a saved report, export it as HTML or JUnit XML, merge shards' reports
+              send      send each line of stdin to a room or a user
+              listen    print a room, one line per message (or JSON lines)
+              bot       answer messages with a shell command or pattern rules
+              health    is the server healthy?
+              admin     rooms, users, kick, announce, stats through the admin API
+              autobahn  run an Autobahn|Testsuite fuzzing server's cases with ChatKit's client
 
             Exit status: 0 success, 1 a threshold failed or the server answered with an error (or is not \
             healthy), 2 bad usage or an invalid scenario, 3 the server is unreachable.

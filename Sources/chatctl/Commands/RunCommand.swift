@@ -14,6 +14,7 @@ struct RunCommand: AsyncParsableCommand {
               1  a threshold failed
               2  bad usage or an invalid scenario (nothing connected), or an output file could not be written
               3  the target is unreachable
+
             With no target (neither --target nor "target" in the scenario) it starts an embedded ChatKit server
             on a free loopback port and says so. Latency of planned sends is measured from their planned time
             (coordinated-omission correction). Scenario format: docs/scenarios.md.
