@@ -54,7 +54,7 @@ final class ReportJUnitTests: XCTestCase {
         XCTAssertEqual(cases[0]["failure"] as? NSNull, NSNull(), "a passing rule has no failure element")
         XCTAssertEqual(cases[1]["failure"] as? String, "delivery.lost == 0 failed: measured 4")
         XCTAssertEqual(cases[1]["text"] as? String, "delivery.lost was 4, the rule is == 0")
-        XCTAssertEqual(cases[2]["failure"] as? String, "latency.broadcast.p99 < 50ms failed: measured 80.0ms")
+        XCTAssertEqual(cases[2]["failure"] as? String, "latency.broadcast.p99 < 50ms failed: measured 80.1ms")
         XCTAssertEqual(cases[2]["classname"] as? String, #"chatctl.thresholds.soak <night> & "day""#)
     }
 

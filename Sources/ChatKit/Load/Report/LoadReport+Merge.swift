@@ -49,8 +49,9 @@ extension LoadReport {
         merged.generator = Self.mergeGenerators(reports.map(\.generator))
 
         var notes = reports.flatMap(\.notes).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let parts = reports.map { $0.scenario.shard ?? "whole run" }.joined(separator: ", ")
         notes.append(
-            "Merged from \(reports.count) reports (\(reports.map { $0.scenario.shard ?? "whole run" }.joined(separator: ", "))): "
+            "Merged from \(reports.count) reports (\(parts)): "
                 + "counters and latency histograms are exact sums; a time-series second's broadcastP99 is the "
                 + "highest of the shards' (an upper bound).")
         let (rules, disagreements) = try Self.mergeThresholds(reports, label: label)
@@ -75,14 +76,16 @@ extension LoadReport {
             ].filter { $0.1 != $0.2 }
             if let (field, theirs, ours) = differences.first {
                 throw ReportMergeError(
-                    message: "\(label(index)) has \(field) \(theirs) but \(label(0)) has \(field) \(ours): only reports "
-                        + "of the same scenario, seed and plan can be merged")
+                    message: "\(label(index)) has \(field) \(theirs) but \(label(0)) has \(field) \(ours): "
+                        + "only reports of the same scenario, seed and plan can be merged")
             }
         }
     }
 
     /// The merged `scenario.shard`, after checking that the shards fit together.
-    private static func mergedShard(_ reports: [LoadReport], label: (Int) -> String) throws(ReportMergeError) -> String? {
+    private static func mergedShard(
+        _ reports: [LoadReport], label: (Int) -> String
+    ) throws(ReportMergeError) -> String? {
         let shards = reports.map { ShardLabel($0.scenario.shard) }
         if shards.allSatisfy({ $0 == nil }) {
             return reports.count == 1 ? reports[0].scenario.shard : "merged \(reports.count)"
@@ -146,7 +149,8 @@ extension LoadReport {
             }
             for (second, point) in own {
                 if let other = bySecond[second] {
-                    bySecond[second] = Self.add(other, point, usersConnected: other.usersConnected + point.usersConnected)
+                    let users = other.usersConnected + point.usersConnected
+                    bySecond[second] = Self.add(other, point, usersConnected: users)
                 } else {
                     bySecond[second] = point
                 }
@@ -192,7 +196,8 @@ extension LoadReport {
                 }
                 if kept.expression != rule.expression {
                     notes.append(
-                        "Threshold \(rule.metric): \(label(index)) has \"\(rule.expression)\", kept \"\(kept.expression)\".")
+                        "Threshold \(rule.metric): \(label(index)) has \"\(rule.expression)\", "
+                            + "kept \"\(kept.expression)\".")
                 }
             }
         }

@@ -28,7 +28,8 @@ extension LoadReport {
             switch Threshold.parse(metric: result.metric, expression: result.expression) {
             case .success(let rule): rules.append(rule)
             case .failure(let error):
-                throw ThresholdError(message: "thresholds[\(position)] (\(result.metric) \(result.expression)): \(error.message)")
+                throw ThresholdError(
+                    message: "thresholds[\(position)] (\(result.metric) \(result.expression)): \(error.message)")
             }
         }
         return rules

@@ -1,101 +1,115 @@
 import Foundation
 
 extension ReportHTML {
-    /// A counter the page shows: its label, its metric name, and whether a non-zero value is bad news.
+    /// One line of a counter card: what it is called, the metric it shows (`data-counter`), its text, and
+    /// whether the value is bad news (a loss, an error) and should stand out.
     private struct CounterRow {
         var label: String
-        var metric: String
-        var badWhenNonZero = false
+        var key: String
+        var value: String
+        var isBad = false
+    }
+
+    private struct CounterCard {
+        var title: String
+        var rows: [CounterRow]
     }
 
     /// The counters of the summary as cards (delivery, whispers, presence, connections, sends, traffic,
     /// script, errors, generator, server), each row a `tr[data-counter]` inside `#counters`.
     static func countersSection(_ report: LoadReport) -> String {
-        var cards: [(title: String, rows: [(label: String, key: String, value: String, bad: Bool)])] = []
-        let counter = { (row: CounterRow) -> (String, String, String, Bool) in
-            let value = report.counters[row.metric] ?? 0
-            return (row.label, row.metric, "\(value)", row.badWhenNonZero && value != 0)
-        }
-        let group = { (title: String, rows: [CounterRow]) in cards.append((title, rows.map(counter))) }
-
-        group("Delivery", [
-            CounterRow(label: "expected", metric: "delivery.expected"),
-            CounterRow(label: "received", metric: "delivery.received"),
-            CounterRow(label: "lost", metric: "delivery.lost", badWhenNonZero: true),
-            CounterRow(label: "duplicated", metric: "delivery.duplicated", badWhenNonZero: true),
-            CounterRow(label: "out of order", metric: "delivery.outOfOrder", badWhenNonZero: true),
-        ])
-        if report.scenario.wireProtocol == .chat {
-            group("Whispers", [
-                CounterRow(label: "sent", metric: "whisper.sent"),
-                CounterRow(label: "delivered", metric: "whisper.delivered"),
-                CounterRow(label: "lost", metric: "whisper.lost", badWhenNonZero: true),
-                CounterRow(label: "leaks", metric: "whisper.leaks", badWhenNonZero: true),
-            ])
-            group("Presence", [
-                CounterRow(label: "expected", metric: "presence.expected"),
-                CounterRow(label: "observed", metric: "presence.observed"),
-                CounterRow(label: "missing", metric: "presence.missing", badWhenNonZero: true),
-            ])
-        }
-        group("Connections", [
-            CounterRow(label: "attempts", metric: "connect.attempts"),
-            CounterRow(label: "errors", metric: "connect.errors", badWhenNonZero: true),
-            CounterRow(label: "disconnects", metric: "connect.disconnects", badWhenNonZero: true),
-            CounterRow(label: "reconnects", metric: "connect.reconnects"),
-        ])
-        group("Sends", [
-            CounterRow(label: "total", metric: "sends.total"),
-            CounterRow(label: "late", metric: "sends.late", badWhenNonZero: true),
-            CounterRow(label: "failed", metric: "sends.failed", badWhenNonZero: true),
-        ])
-        let seconds = max(report.durationSeconds, 0.001)
-        let messagesOut = report.counters["messages.out"] ?? 0
-        let messagesIn = report.counters["messages.in"] ?? 0
-        cards.append(("Traffic", [
-            ("messages out", "messages.out", "\(messagesOut) (\(String(format: "%.0f", Double(messagesOut) / seconds))/s)", false),
-            ("messages in", "messages.in", "\(messagesIn) (\(String(format: "%.0f", Double(messagesIn) / seconds))/s)", false),
-        ]))
-        if (report.counters["expect.total"] ?? 0) > 0 || (report.counters["http.total"] ?? 0) > 0 {
-            group("Script", [
-                CounterRow(label: "expects", metric: "expect.total"),
-                CounterRow(label: "expects failed", metric: "expect.failed", badWhenNonZero: true),
-                CounterRow(label: "http calls", metric: "http.total"),
-                CounterRow(label: "http failed", metric: "http.failed", badWhenNonZero: true),
-            ])
-        }
-        var errorRows = [("total", "errors.total", "\(report.counters["errors.total"] ?? 0)", (report.counters["errors.total"] ?? 0) > 0)]
-        for (code, count) in report.errors.sorted(by: { $0.key < $1.key }) {
-            errorRows.append((code, "errors.\(code)", "\(count)", count > 0))
-        }
-        cards.append(("Errors", errorRows))
-        let generator = report.generator
-        cards.append(("Generator", [
-            ("cpu", "generator.cpuSeconds", String(format: "%.2f s", generator.cpuSeconds), false),
-            ("peak memory", "generator.peakResidentBytes",
-             String(format: "%.0f MB", Double(generator.peakResidentBytes) / 1_048_576), false),
-            ("late threshold", "generator.lateThresholdSeconds", ScenarioUnits.describe(seconds: generator.lateThresholdSeconds), false),
-            ("max send lag", "generator.maxSendLagSeconds", ScenarioUnits.describe(seconds: generator.maxSendLagSeconds), false),
-        ]))
-        if let before = report.serverStatsBefore, let after = report.serverStatsAfter {
-            cards.append(("Server (admin stats)", [
-                ("messages in", "server.messagesIn", "+\(after.messagesIn - before.messagesIn)", false),
-                ("messages out", "server.messagesOut", "+\(after.messagesOut - before.messagesOut)", false),
-                ("slow consumers dropped", "server.slowConsumersDropped",
-                 "+\(after.slowConsumersDropped - before.slowConsumersDropped)",
-                 after.slowConsumersDropped > before.slowConsumersDropped),
-            ]))
-        }
-
         var html = "<section>\n<h2>Counters</h2>\n<div id=\"counters\" class=\"cards\">\n"
-        for card in cards {
+        for card in Self.counterCards(report) {
             html += "<div class=\"card\">\n<h3>\(MarkupEscaping.escape(card.title))</h3>\n<table>\n"
             for row in card.rows {
-                html += "<tr data-counter=\"\(MarkupEscaping.escape(row.key))\"\(row.bad ? " class=\"bad\"" : "")>"
-                    + "<td>\(MarkupEscaping.escape(row.label))</td><td class=\"num\">\(MarkupEscaping.escape(row.value))</td></tr>\n"
+                let bad = row.isBad ? " class=\"bad\"" : ""
+                html += "<tr data-counter=\"\(MarkupEscaping.escape(row.key))\"\(bad)>"
+                    + "<td>\(MarkupEscaping.escape(row.label))</td>"
+                    + "<td class=\"num\">\(MarkupEscaping.escape(row.value))</td></tr>\n"
             }
             html += "</table>\n</div>\n"
         }
         return html + "</div>\n</section>\n"
+    }
+
+    private static func counterCards(_ report: LoadReport) -> [CounterCard] {
+        /// A counter row; `bad` marks a non-zero value as bad news.
+        func counter(_ label: String, _ metric: String, bad: Bool = false) -> CounterRow {
+            let value = report.counters[metric] ?? 0
+            return CounterRow(label: label, key: metric, value: "\(value)", isBad: bad && value != 0)
+        }
+        func rate(_ label: String, _ metric: String) -> CounterRow {
+            let value = report.counters[metric] ?? 0
+            let perSecond = Double(value) / max(report.durationSeconds, 0.001)
+            return CounterRow(label: label, key: metric, value: "\(value) (\(String(format: "%.0f", perSecond))/s)")
+        }
+
+        var cards = [
+            CounterCard(title: "Delivery", rows: [
+                counter("expected", "delivery.expected"), counter("received", "delivery.received"),
+                counter("lost", "delivery.lost", bad: true), counter("duplicated", "delivery.duplicated", bad: true),
+                counter("out of order", "delivery.outOfOrder", bad: true),
+            ])
+        ]
+        if report.scenario.wireProtocol == .chat {
+            cards.append(CounterCard(title: "Whispers", rows: [
+                counter("sent", "whisper.sent"), counter("delivered", "whisper.delivered"),
+                counter("lost", "whisper.lost", bad: true), counter("leaks", "whisper.leaks", bad: true),
+            ]))
+            cards.append(CounterCard(title: "Presence", rows: [
+                counter("expected", "presence.expected"), counter("observed", "presence.observed"),
+                counter("missing", "presence.missing", bad: true),
+            ]))
+        }
+        cards.append(CounterCard(title: "Connections", rows: [
+            counter("attempts", "connect.attempts"), counter("errors", "connect.errors", bad: true),
+            counter("disconnects", "connect.disconnects", bad: true), counter("reconnects", "connect.reconnects"),
+        ]))
+        cards.append(CounterCard(title: "Sends", rows: [
+            counter("total", "sends.total"), counter("late", "sends.late", bad: true),
+            counter("failed", "sends.failed", bad: true),
+        ]))
+        cards.append(CounterCard(title: "Traffic", rows: [
+            rate("messages out", "messages.out"), rate("messages in", "messages.in"),
+        ]))
+        if (report.counters["expect.total"] ?? 0) > 0 || (report.counters["http.total"] ?? 0) > 0 {
+            cards.append(CounterCard(title: "Script", rows: [
+                counter("expects", "expect.total"), counter("expects failed", "expect.failed", bad: true),
+                counter("http calls", "http.total"), counter("http failed", "http.failed", bad: true),
+            ]))
+        }
+        let codes = report.errors.sorted { $0.key < $1.key }.map { code, count in
+            CounterRow(label: code, key: "errors.\(code)", value: "\(count)", isBad: count > 0)
+        }
+        cards.append(CounterCard(title: "Errors", rows: [counter("total", "errors.total", bad: true)] + codes))
+
+        let generator = report.generator
+        let time = { (seconds: Double) in ScenarioUnits.describe(seconds: seconds) }
+        cards.append(CounterCard(title: "Generator", rows: [
+            CounterRow(
+                label: "cpu", key: "generator.cpuSeconds", value: String(format: "%.2f s", generator.cpuSeconds)),
+            CounterRow(
+                label: "peak memory", key: "generator.peakResidentBytes",
+                value: String(format: "%.0f MB", Double(generator.peakResidentBytes) / 1_048_576)),
+            CounterRow(
+                label: "late threshold", key: "generator.lateThresholdSeconds",
+                value: time(generator.lateThresholdSeconds)),
+            CounterRow(
+                label: "max send lag", key: "generator.maxSendLagSeconds", value: time(generator.maxSendLagSeconds)),
+        ]))
+        if let before = report.serverStatsBefore, let after = report.serverStatsAfter {
+            let dropped = after.slowConsumersDropped - before.slowConsumersDropped
+            cards.append(CounterCard(title: "Server (admin stats)", rows: [
+                CounterRow(
+                    label: "messages in", key: "server.messagesIn", value: "+\(after.messagesIn - before.messagesIn)"),
+                CounterRow(
+                    label: "messages out", key: "server.messagesOut",
+                    value: "+\(after.messagesOut - before.messagesOut)"),
+                CounterRow(
+                    label: "slow consumers dropped", key: "server.slowConsumersDropped", value: "+\(dropped)",
+                    isBad: dropped > 0),
+            ]))
+        }
+        return cards
     }
 }

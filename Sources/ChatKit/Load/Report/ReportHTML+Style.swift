@@ -49,6 +49,7 @@ extension ReportHTML {
         tr.bad td { color: var(--fail); font-weight: 700; }
         #notes { color: var(--muted); }
         footer { color: var(--muted); font-size: 12px; padding: 12px 24px 24px; }
-        code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; overflow-wrap: anywhere; }
+        code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px;
+          overflow-wrap: anywhere; }
         """
 }

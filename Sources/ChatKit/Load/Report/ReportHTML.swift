@@ -75,7 +75,8 @@ public enum ReportHTML {
         facts.append(("duration", "duration", String(format: "%.1f s", report.durationSeconds)))
         var html = "<section>\n<h2>Scenario</h2>\n<table id=\"scenario\" class=\"facts\">\n"
         for fact in facts {
-            html += "<tr data-field=\"\(fact.field)\"><th>\(fact.label)</th><td>\(MarkupEscaping.escape(fact.value))</td></tr>\n"
+            html += "<tr data-field=\"\(fact.field)\"><th>\(fact.label)</th>"
+                + "<td>\(MarkupEscaping.escape(fact.value))</td></tr>\n"
         }
         return html + "</table>\n</section>\n"
     }
@@ -83,15 +84,18 @@ public enum ReportHTML {
     static func thresholdsSection(_ report: LoadReport) -> String {
         var html = "<section>\n<h2>Thresholds</h2>\n"
         guard !report.thresholds.isEmpty else {
-            return html + "<p id=\"thresholds\" class=\"empty\">No thresholds: the run passes whatever happened.</p>\n</section>\n"
+            return html + "<p id=\"thresholds\" class=\"empty\">No thresholds: the run passes whatever happened.</p>\n"
+                + "</section>\n"
         }
         let failed = report.thresholds.filter { !$0.passed }.count
         html += "<p>\(report.thresholds.count - failed) of \(report.thresholds.count) passed.</p>\n"
-        html += "<table id=\"thresholds\">\n<thead><tr><th>result</th><th>metric</th><th>rule</th><th class=\"num\">measured</th></tr></thead>\n<tbody>\n"
+        html += "<table id=\"thresholds\">\n<thead><tr><th>result</th><th>metric</th><th>rule</th>"
+            + "<th class=\"num\">measured</th></tr></thead>\n<tbody>\n"
         for result in report.thresholds {
             let verdict = result.passed ? "PASS" : "FAIL"
-            html += "<tr class=\"threshold \(verdict.lowercased())\" data-metric=\"\(MarkupEscaping.escape(result.metric))\">"
-                + "<td class=\"status\">\(verdict)</td><td><code>\(MarkupEscaping.escape(result.metric))</code></td>"
+            let metric = MarkupEscaping.escape(result.metric)
+            html += "<tr class=\"threshold \(verdict.lowercased())\" data-metric=\"\(metric)\">"
+                + "<td class=\"status\">\(verdict)</td><td><code>\(metric)</code></td>"
                 + "<td><code>\(MarkupEscaping.escape(result.expression))</code></td>"
                 + "<td class=\"num\">\(MarkupEscaping.escape(result.valueText))</td></tr>\n"
         }
@@ -116,13 +120,17 @@ public enum ReportHTML {
                 ])),
             ("Users connected", SVGLineChart(
                 id: "chart-users", title: "Users connected", format: Self.count,
-                series: [.init(name: "connected", points: series.map { .init(x: x($0), y: Double($0.usersConnected)) })])),
+                series: [
+                    .init(name: "connected", points: series.map { .init(x: x($0), y: Double($0.usersConnected)) })
+                ])),
             ("Errors per second", SVGLineChart(
                 id: "chart-errors", title: "Errors per second", format: Self.count,
                 series: [.init(name: "errors", points: series.map { .init(x: x($0), y: Double($0.errors)) })])),
         ]
+        let lastSecond = series.map { Double($0.second) }.max()
         var html = "<section>\n<h2>Over time</h2>\n<div class=\"charts\">\n"
-        for (heading, chart) in charts {
+        for (heading, var chart) in charts {
+            chart.xMax = lastSecond
             html += "<figure>\n<figcaption>\(heading)</figcaption>\n\(chart.render())\n</figure>\n"
         }
         return html + "</div>\n</section>\n"
@@ -134,14 +142,19 @@ public enum ReportHTML {
             ("fanoutSpread", "fan-out spread"),
         ]
         var html = "<section>\n<h2>Latency</h2>\n"
-        let rows = families.compactMap { key, label in report.latency[key].flatMap { $0.count > 0 ? (key, label, $0) : nil } }
-        guard !rows.isEmpty else { return html + "<p id=\"latency-table\" class=\"empty\">No latency samples.</p>\n</section>\n" }
+        let rows = families.compactMap { key, label in
+            report.latency[key].flatMap { $0.count > 0 ? (key, label, $0) : nil }
+        }
+        guard !rows.isEmpty else {
+            return html + "<p id=\"latency-table\" class=\"empty\">No latency samples.</p>\n</section>\n"
+        }
         let headings = ["count", "p50", "p90", "p99", "p99.9", "max", "mean"].map { "<th class=\"num\">\($0)</th>" }
         html += "<table id=\"latency-table\">\n<thead><tr><th>family</th>\(headings.joined())</tr></thead>\n<tbody>\n"
         for (key, label, summary) in rows {
             let cells = [summary.p50, summary.p90, summary.p99, summary.p999, summary.max, summary.mean]
                 .map { "<td class=\"num\">\(ScenarioUnits.describe(seconds: $0))</td>" }.joined()
-            html += "<tr data-family=\"\(MarkupEscaping.escape(key))\"><th>\(label)</th><td class=\"num\">\(summary.count)</td>\(cells)</tr>\n"
+            html += "<tr data-family=\"\(MarkupEscaping.escape(key))\"><th>\(label)</th>"
+                + "<td class=\"num\">\(summary.count)</td>\(cells)</tr>\n"
         }
         return html + "</tbody>\n</table>\n</section>\n"
     }

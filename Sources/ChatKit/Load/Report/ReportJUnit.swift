@@ -20,7 +20,8 @@ public enum ReportJUnit {
         if let shard = report.scenario.shard { properties.append(("shard", shard)) }
 
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites name=\"chatctl\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" time=\"\(time)\">\n"
+        xml += "<testsuites name=\"chatctl\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" "
+            + "time=\"\(time)\">\n"
         xml += "  <testsuite name=\"\(name)\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" "
             + "time=\"\(time)\" timestamp=\"\(timestamp)\">\n"
         xml += "    <properties>\n"
@@ -37,7 +38,8 @@ public enum ReportJUnit {
                 let message = MarkupEscaping.escape("\(result.rule) failed: measured \(result.valueText)")
                 xml += open + ">\n"
                 xml += "      <failure type=\"threshold\" message=\"\(message)\">"
-                    + MarkupEscaping.escape("\(result.metric) was \(result.valueText), the rule is \(result.expression)")
+                    + MarkupEscaping.escape(
+                        "\(result.metric) was \(result.valueText), the rule is \(result.expression)")
                     + "</failure>\n"
                 xml += "    </testcase>\n"
             }

@@ -28,6 +28,9 @@ struct SVGLineChart {
     /// Formats a y value for ticks and tooltips (`12.0ms`, `1500`).
     var format: (Double) -> String
     var series: [Series]
+    /// The right end of the x axis; charts of one report share it, whatever their gaps. Default: the
+    /// largest x of any point.
+    var xMax: Double?
 
     /// Drawing size in CSS pixels; the SVG scales down to narrow screens through its viewBox.
     static let width = 720.0
@@ -42,7 +45,7 @@ struct SVGLineChart {
 
     func render() -> String {
         let present = self.series.flatMap { $0.points.compactMap { $0 } }
-        let maxX = max(1, present.map(\.x).max() ?? 1)
+        let maxX = max(1, self.xMax ?? present.map(\.x).max() ?? 1)
         let yStep = Self.niceStep(for: present.map(\.y).max() ?? 0, ticks: Self.yTickTarget)
         let maxY = max(yStep, ((present.map(\.y).max() ?? 0) / yStep).rounded(.up) * yStep)
         let xStep = max(1, Self.niceStep(for: maxX, ticks: Self.xTickTarget).rounded(.up))
@@ -53,20 +56,23 @@ struct SVGLineChart {
         let id = MarkupEscaping.escape(self.id)
 
         var svg = "<svg id=\"\(id)\" class=\"chart\" "
-            + "viewBox=\"0 0 \(Self.n(Self.width)) \(Self.n(Self.height))\" role=\"img\" aria-labelledby=\"\(id)-title\">\n"
+            + "viewBox=\"0 0 \(Self.n(Self.width)) \(Self.n(Self.height))\" role=\"img\" "
+            + "aria-labelledby=\"\(id)-title\">\n"
         svg += "<title id=\"\(id)-title\">\(MarkupEscaping.escape(self.title))</title>\n"
 
         // Grid and axis labels.
         svg += "<g class=\"grid\">\n"
         for tick in stride(from: 0.0, through: maxY + yStep / 2, by: yStep) {
             let y = Self.n(py(tick))
-            svg += "<line x1=\"\(Self.n(Self.marginLeft))\" y1=\"\(y)\" x2=\"\(Self.n(Self.width - Self.marginRight))\" y2=\"\(y)\"/>"
+            svg += "<line x1=\"\(Self.n(Self.marginLeft))\" y1=\"\(y)\" "
+                + "x2=\"\(Self.n(Self.width - Self.marginRight))\" y2=\"\(y)\"/>"
             svg += "<text class=\"y-label\" x=\"\(Self.n(Self.marginLeft - 6))\" y=\"\(y)\" text-anchor=\"end\" "
                 + "dominant-baseline=\"middle\">\(MarkupEscaping.escape(self.format(tick)))</text>\n"
         }
         for tick in stride(from: 0.0, through: maxX, by: xStep) {
             let x = Self.n(px(tick))
-            svg += "<line x1=\"\(x)\" y1=\"\(Self.n(Self.marginTop))\" x2=\"\(x)\" y2=\"\(Self.n(Self.marginTop + plotHeight))\"/>"
+            svg += "<line x1=\"\(x)\" y1=\"\(Self.n(Self.marginTop))\" x2=\"\(x)\" "
+                + "y2=\"\(Self.n(Self.marginTop + plotHeight))\"/>"
             svg += "<text class=\"x-label\" x=\"\(x)\" y=\"\(Self.n(Self.height - Self.marginBottom + 16))\" "
                 + "text-anchor=\"middle\">\(Self.n(tick))s</text>\n"
         }
@@ -91,7 +97,8 @@ struct SVGLineChart {
             if markers {
                 for point in series.points.compactMap({ $0 }) {
                     let label = MarkupEscaping.escape("\(series.name) at \(Self.n(point.x))s: \(self.format(point.y))")
-                    svg += "<circle class=\"point\" cx=\"\(Self.n(px(point.x)))\" cy=\"\(Self.n(py(point.y)))\" r=\"2.5\" "
+                    svg += "<circle class=\"point\" cx=\"\(Self.n(px(point.x)))\" "
+                        + "cy=\"\(Self.n(py(point.y)))\" r=\"2.5\" "
                         + "data-x=\"\(Self.n(point.x))\" data-y=\"\(point.y)\"><title>\(label)</title></circle>\n"
                 }
             }
