@@ -10,6 +10,7 @@ struct ReportCommand: AsyncParsableCommand {
             report, evaluates its thresholds again (plus --threshold overrides) and writes it as a \
             self-contained HTML page (--html) or JUnit XML (--junit). chatctl report merge joins the \
             reports of the shards of one run (chatctl run --shard I/N) into the report of the whole run.
+
             Exit status, as for run: 0 every threshold passed, 1 a threshold failed, 2 bad usage, an \
             unreadable report or reports that cannot be merged.
 
@@ -17,7 +18,7 @@ struct ReportCommand: AsyncParsableCommand {
               chatctl report report.json
               chatctl report report.json --html report.html --junit thresholds.xml
               chatctl report report.json --threshold 'latency.broadcast.p99 < 20ms'
-              chatctl report merge shard-1.json shard-2.json shard-3.json --out all.json --html all.html
+              chatctl report merge shard-1.json shard-2.json shard-3.json --out all.json
             """,
         subcommands: [ReportShowCommand.self, ReportMergeCommand.self],
         defaultSubcommand: ReportShowCommand.self

@@ -14,14 +14,17 @@ struct ReportMergeCommand: AsyncParsableCommand {
             (exact, not averaged); time-series points are summed second by second; the thresholds the shards \
             recorded are evaluated again on the merged report (--threshold adds or replaces rules). Prints \
             the merged summary. See docs/scenarios.md, "Merging shards".
+
             Exit status: 0 every threshold passed, 1 a threshold failed, 2 bad usage, an unreadable report, \
             reports that cannot be merged, or an output that cannot be written.
 
             Examples:
-              chatctl run scenarios/burst.json --target ws://127.0.0.1:8080/ws --shard 1/2 --out s1.json &
-              chatctl run scenarios/burst.json --target ws://127.0.0.1:8080/ws --shard 2/2 --out s2.json
+              export TARGET=ws://127.0.0.1:8080/ws
+              chatctl run scenarios/burst.json --target $TARGET --shard 1/2 --out s1.json &
+              chatctl run scenarios/burst.json --target $TARGET --shard 2/2 --out s2.json
               wait
-              chatctl report merge s1.json s2.json --out all.json --html all.html --junit all.xml
+              chatctl report merge s1.json s2.json --out all.json --html all.html
+              chatctl report merge s*.json --junit all.xml --threshold 'sends.late < 1%'
             """
     )
 

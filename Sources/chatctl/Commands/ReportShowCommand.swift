@@ -14,6 +14,7 @@ struct ReportShowCommand: AsyncParsableCommand {
             same summary as run, and writes the outputs asked for. The HTML page is one file with inline CSS \
             and SVG charts of the time series (latency p99, messages/s, users, errors), the thresholds and the \
             summary tables; it loads nothing. The JUnit XML has one test case per threshold.
+
             Exit status: 0 every threshold passed, 1 a threshold failed, 2 bad usage, an unreadable report \
             (the message names the file and what is wrong) or an output that cannot be written.
 

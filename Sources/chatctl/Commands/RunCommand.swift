@@ -24,11 +24,11 @@ struct RunCommand: AsyncParsableCommand {
 
             Examples:
               chatctl run scenarios/burst.json
-              chatctl run scenarios/soak.json --target ws://127.0.0.1:8080/ws --out report.json
-              chatctl run scenarios/smoke.json --threshold 'latency.broadcast.p99 < 20ms' --quiet
+              chatctl run scenarios/soak.json --target ws://127.0.0.1:8080/ws --out s.json
+              chatctl run scenarios/smoke.json --threshold 'latency.broadcast.p99 < 20ms'
               chatctl run scenarios/burst.json --dry-run
-              chatctl run scenarios/smoke.json --junit junit.xml --html report.html --live live.jsonl
-              chatctl run scenarios/burst.json --shard 1/2 --out shard-1.json   # then: chatctl report merge
+              chatctl run scenarios/smoke.json --html report.html --junit junit.xml
+              chatctl run scenarios/soak.json --quiet --live live.jsonl
             """
     )
 
