@@ -2,7 +2,7 @@
 SWIFT ?= swift
 CONFIG ?= debug
 
-.PHONY: run test deps build release server clean sanitize soak bench conformance
+.PHONY: run test deps build release server clean sanitize soak bench conformance completions man
 
 SCENARIO ?= scenarios/burst.json
 
@@ -51,6 +51,28 @@ soak: deps
 ## The benchmark suite (bench/run.py): chatctl vs chatserver pinned to separate cores; writes bench/results/.
 bench: deps
 	python3 bench/run.py $(BENCH_ARGS)
+
+## Shell completion scripts of chatctl and chatserver (bash, zsh, fish), from swift-argument-parser's
+## --generate-completion-script, into docs/completions/ (committed; a test checks they are current).
+completions:
+	$(SWIFT) build
+	mkdir -p docs/completions
+	bin=$$($(SWIFT) build --show-bin-path); for tool in chatctl chatserver; do \
+		$$bin/$$tool --generate-completion-script bash > docs/completions/$$tool.bash; \
+		$$bin/$$tool --generate-completion-script zsh > docs/completions/_$$tool; \
+		$$bin/$$tool --generate-completion-script fish > docs/completions/$$tool.fish; \
+	done
+
+## Man pages of chatctl and chatserver (mdoc), from swift-argument-parser's generate-manual plugin, into
+## docs/man/ (committed). Dated by the last commit that changed Sources/, so an unchanged tool gives an
+## unchanged page. Read one with `man docs/man/chatctl.1`.
+MAN_DATE ?= $(or $(shell git log -1 --format=%cs -- Sources 2>/dev/null),$(shell date +%F))
+man:
+	rm -rf .build/plugins/GenerateManual/outputs
+	$(SWIFT) package plugin generate-manual --configuration debug --date $(MAN_DATE)
+	mkdir -p docs/man
+	find .build/plugins/GenerateManual -name '*.1' -exec cp {} docs/man/ \;
+	ls docs/man
 
 clean:
 	rm -rf .build .build-* .venv

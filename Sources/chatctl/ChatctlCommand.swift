@@ -8,21 +8,31 @@ struct ChatctlCommand: AsyncParsableCommand {
         commandName: "chatctl",
         abstract: "A scriptable chat bot and load tester for WebSocket chat servers.",
         discussion: """
-            run       load-test a chat server with a JSON scenario (docs/scenarios.md)
-            send      send each line of stdin to a room or a user
-            listen    print a room, one line per message (or JSON lines)
-            bot       answer messages with a shell command or pattern rules
-            health    is the server healthy?
-            admin     rooms, users, kick, announce, stats through the admin API
-            autobahn  run an Autobahn|Testsuite fuzzing server's cases with ChatKit's client
+            Commands:
+              run       load-test a chat server with a JSON scenario (docs/scenarios.md)
+              report    print a saved report, export it as HTML or JUnit XML, merge shards' reports
+              send      send each line of stdin to a room or a user
+              listen    print a room, one line per message (or JSON lines)
+              bot       answer messages with a shell command or pattern rules
+              health    is the server healthy?
+              admin     rooms, users, kick, announce, stats through the admin API
+              autobahn  run an Autobahn|Testsuite fuzzing server's cases with ChatKit's client
 
             Exit status: 0 success, 1 a threshold failed or the server answered with an error (or is not \
             healthy), 2 bad usage or an invalid scenario, 3 the server is unreachable.
+            Colour: only on a terminal, and never when NO_COLOR is set.
+
+            Examples:
+              chatctl run scenarios/smoke.json --out report.json
+              chatctl report report.json --html report.html
+              echo "deploy finished" | chatctl send --room ops
+              chatctl health ws://127.0.0.1:8080/ws
+              chatctl --generate-completion-script bash > /etc/bash_completion.d/chatctl
             """,
         version: ChatKitVersion.current,
         subcommands: [
-            RunCommand.self, SendCommand.self, ListenCommand.self, BotCommand.self, HealthCommand.self, AdminCommand.self,
-            AutobahnCommand.self,
+            RunCommand.self, ReportCommand.self, SendCommand.self, ListenCommand.self, BotCommand.self,
+            HealthCommand.self, AdminCommand.self, AutobahnCommand.self,
         ]
     )
 

@@ -12,4 +12,11 @@ enum Console {
 
     /// Whether stderr is a terminal (live progress line) rather than a log file (plain lines).
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+
+    /// Whether stdout may be coloured: it is a terminal, and `NO_COLOR` (https://no-color.org) is unset or
+    /// empty. Pipes, files and CI logs get plain text.
+    static var stdoutWantsColour: Bool {
+        guard isatty(STDOUT_FILENO) != 0 else { return false }
+        return (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    }
 }

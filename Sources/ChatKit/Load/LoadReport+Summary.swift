@@ -1,8 +1,13 @@
 import Foundation
 
 extension LoadReport {
-    /// The end-of-run summary table chatctl prints.
-    public func summaryText() -> String {
+    /// The end-of-run summary table chatctl prints. With `colour`, the PASS and FAIL words and the result
+    /// line get ANSI colours (for a terminal); the text is otherwise the same.
+    public func summaryText(colour: Bool = false) -> String {
+        let verdict = { (passed: Bool) in
+            guard colour else { return passed ? "PASS" : "FAIL" }
+            return passed ? "\u{1B}[32mPASS\u{1B}[0m" : "\u{1B}[31mFAIL\u{1B}[0m"
+        }
         var lines: [String] = []
         let target = self.scenario.embeddedServer ? "embedded server \(self.scenario.target)" : self.scenario.target
         var shard = ""
@@ -56,14 +61,12 @@ extension LoadReport {
             lines.append("")
             lines.append("thresholds")
             for result in self.thresholds {
-                let value = LoadMetricCatalog.isTime(result.metric) && !result.expression.hasSuffix("%")
-                    ? Self.time(result.value)
-                    : result.expression.hasSuffix("%") ? String(format: "%.3f%%", result.value * 100) : Self.number(result.value)
-                lines.append("  \(result.passed ? "PASS" : "FAIL")  \(result.metric) \(result.expression)  (was \(value))")
+                lines.append("  \(verdict(result.passed))  \(result.rule)  (was \(result.valueText))")
             }
         }
         lines.append("")
-        lines.append("result: \(self.passed ? "PASS" : "FAIL")")
+        let result = "result: \(self.passed ? "PASS" : "FAIL")"
+        lines.append(colour ? "\u{1B}[1m" + (self.passed ? "\u{1B}[32m" : "\u{1B}[31m") + result + "\u{1B}[0m" : result)
         return lines.joined(separator: "\n")
     }
 
@@ -73,10 +76,6 @@ extension LoadReport {
     }
 
     static func time(_ seconds: Double) -> String { ScenarioUnits.describe(seconds: seconds) }
-
-    private static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.3f", value)
-    }
 }
 
 extension String {

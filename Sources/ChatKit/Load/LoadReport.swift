@@ -50,7 +50,11 @@ public struct LoadReport: Codable, Sendable, Equatable {
         /// Non-empty HDR buckets as `[microseconds, count]`.
         public var buckets: [[UInt64]]
 
+        /// Every statistic is computed from the histogram's buckets alone (HDR itself would clamp the top
+        /// percentiles to the exact largest sample, which the buckets do not keep), so a summary rebuilt from
+        /// a saved report's buckets, or from merged buckets, is the summary of the same samples recorded at once.
         public init(_ histogram: LatencyHistogram) {
+            let histogram = LatencyHistogram(buckets: histogram.buckets)
             self.count = histogram.count
             self.p50 = histogram.seconds(atPercentile: 50)
             self.p90 = histogram.seconds(atPercentile: 90)

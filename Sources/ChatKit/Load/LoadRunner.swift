@@ -50,7 +50,10 @@ public struct LoadProgress: Sendable {
     public var messagesInPerSecond: Int
     /// p99 of broadcast latency so far, in seconds.
     public var broadcastP99SoFar: Double
+    /// Errors so far (error codes plus failed connection attempts).
     public var errors: Int
+    /// The time-series point of the second that just ended, as the report will have it.
+    public var point: LoadReport.TimeSeriesPoint
 }
 
 /// Why a run could not be carried out.
@@ -203,13 +206,8 @@ public enum LoadRunner {
                     + "round to sending (coordinated-omission correction, as wrk2 does).",
                 "Delivery is counted from each member's joined seq to its left seq (or the room's last seq).",
             ])
-        report.evaluate(Self.merge(scenario.thresholds, options.thresholdOverrides))
+        report.evaluate(Threshold.merging(scenario.thresholds, overrides: options.thresholdOverrides))
         return report
-    }
-
-    static func merge(_ thresholds: [Threshold], _ overrides: [Threshold]) -> [Threshold] {
-        let overridden = Set(overrides.map(\.metric))
-        return thresholds.filter { !overridden.contains($0.metric) } + overrides
     }
 
     static func counters(_ metrics: LoadMetrics, _ delivery: DeliveryTotals) -> [String: Int] {

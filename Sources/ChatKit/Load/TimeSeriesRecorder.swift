@@ -58,16 +58,17 @@ final class TimeSeriesRecorder: Sendable {
         let progress: LoadProgress = self.state.withLockedValue { state in
             state.broadcastSoFar.merge(interval.broadcastLatency)
             state.errorsSoFar += interval.errorTotal + interval.connectErrors
-            state.points.append(LoadReport.TimeSeriesPoint(
+            let point = LoadReport.TimeSeriesPoint(
                 second: Int(elapsed.rounded()), usersConnected: connected, messagesOut: interval.messagesOut,
                 messagesIn: interval.messagesIn, bytesOut: interval.bytesOut, bytesIn: interval.bytesIn,
                 errors: interval.errorTotal + interval.connectErrors,
-                broadcastP99: interval.broadcastLatency.seconds(atPercentile: 99)))
+                broadcastP99: interval.broadcastLatency.seconds(atPercentile: 99))
+            state.points.append(point)
             return LoadProgress(
                 elapsedSeconds: elapsed, plannedSeconds: self.plannedSeconds, phase: state.phase,
                 usersConnected: connected, usersTotal: self.usersTotal, messagesOutPerSecond: interval.messagesOut,
                 messagesInPerSecond: interval.messagesIn, broadcastP99SoFar: state.broadcastSoFar.seconds(atPercentile: 99),
-                errors: state.errorsSoFar)
+                errors: state.errorsSoFar, point: point)
         }
         self.onProgress?(progress)
     }

@@ -12,17 +12,23 @@ struct RunCommand: AsyncParsableCommand {
             member exactly once and in order, measures latency, prints a summary and exits:
               0  every threshold passed
               1  a threshold failed
-              2  bad usage or an invalid scenario (nothing connected)
+              2  bad usage or an invalid scenario (nothing connected), or an output file could not be written
               3  the target is unreachable
+
             With no target (neither --target nor "target" in the scenario) it starts an embedded ChatKit server
             on a free loopback port and says so. Latency of planned sends is measured from their planned time
             (coordinated-omission correction). Scenario format: docs/scenarios.md.
+            Outputs: --out the JSON report (chatctl report reads it back, chatctl report merge joins shards),
+            --html a self-contained page with charts, --junit one JUnit test case per threshold, --live one
+            JSON line per second while the run goes.
 
             Examples:
               chatctl run scenarios/burst.json
-              chatctl run scenarios/soak.json --target ws://127.0.0.1:8080/ws --out report.json
-              chatctl run scenarios/smoke.json --threshold 'latency.broadcast.p99 < 20ms' --quiet
+              chatctl run scenarios/soak.json --target ws://127.0.0.1:8080/ws --out s.json
+              chatctl run scenarios/smoke.json --threshold 'latency.broadcast.p99 < 20ms'
               chatctl run scenarios/burst.json --dry-run
+              chatctl run scenarios/smoke.json --html report.html --junit junit.xml
+              chatctl run scenarios/soak.json --quiet --live live.jsonl
             """
     )
 
@@ -34,6 +40,14 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "Write the full report (histograms, time series) as JSON to this file.")
     var out: String?
+
+    @OptionGroup var outputs: ReportOutputOptions
+
+    @Option(help: ArgumentHelp(
+        "While the run goes, write one JSON line per second (that second's time-series point, phase, users, "
+            + "p99 so far) to this file, for a dashboard to tail.",
+        valueName: "file"))
+    var live: String?
 
     @Option(
         name: .customLong("threshold"),
@@ -81,15 +95,7 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        var overrides: [Threshold] = []
-        for text in self.thresholds {
-            switch Self.parseThreshold(text) {
-            case .success(let threshold): overrides.append(threshold)
-            case .failure(let error):
-                Console.error("--threshold \(text): \(error.message)")
-                throw ExitCode(2)
-            }
-        }
+        let overrides = try ThresholdArguments.parse(self.thresholds)
         guard let lateSeconds = ScenarioUnits.seconds(self.lateThreshold) else {
             Console.error("--late-threshold: expected a duration such as \"10ms\", got \"\(self.lateThreshold)\"")
             throw ExitCode(2)
@@ -111,12 +117,28 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
 
+        var liveLog: LiveProgressLog?
+        if let live = self.live {
+            do {
+                liveLog = try LiveProgressLog(path: live) { problem in
+                    Console.error("chatctl: --live \(live): cannot write: \(problem)")
+                }
+            } catch {
+                Console.error("chatctl: --live \(live): \(error.message)")
+                throw ExitCode(2)
+            }
+        }
+        defer { liveLog?.close() }
+
         let progress: ProgressPrinter? = self.quiet ? nil : ProgressPrinter()
         var options = LoadRunOptions(
             target: self.target, transport: CurlLoadTransport(), threads: self.threads, lateThresholdSeconds: lateSeconds,
             thresholdOverrides: overrides, shard: shard)
-        if let progress {
-            options.onProgress = { progress.show($0) }
+        if progress != nil || liveLog != nil {
+            options.onProgress = { [liveLog] update in
+                liveLog?.append(update)
+                progress?.show(update)
+            }
         }
         options.onEmbeddedServer = { url in
             Console.error("no target given: started an embedded ChatKit server at \(url)")
@@ -131,25 +153,10 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         progress?.finish()
-        print(report.summaryText())
-        if let out = self.out {
-            do {
-                try report.jsonData().write(to: URL(fileURLWithPath: out))
-            } catch {
-                Console.error("chatctl: cannot write \(out): \(error.localizedDescription)")
-                throw ExitCode(2)
-            }
-        }
+        liveLog?.close()
+        print(report.summaryText(colour: Console.stdoutWantsColour))
+        try self.outputs.write(report, json: self.out)
         if !report.passed { throw ExitCode(1) }
-    }
-
-    /// `metric op value`, e.g. `latency.broadcast.p99 < 20ms` or `delivery.lost==0`.
-    static func parseThreshold(_ text: String) -> Result<Threshold, ThresholdError> {
-        guard let start = text.firstIndex(where: { "<>=!".contains($0) }) else {
-            return .failure(ThresholdError(message: "expected \"METRIC OP VALUE\" such as \"delivery.lost == 0\""))
-        }
-        let metric = text[..<start].trimmingCharacters(in: .whitespaces)
-        return Threshold.parse(metric: metric, expression: String(text[start...]))
     }
 
     static func parseShard(_ text: String?) throws -> (index: Int, count: Int) {

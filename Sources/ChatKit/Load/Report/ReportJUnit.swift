@@ -1,0 +1,50 @@
+import Foundation
+
+/// A load-test report as JUnit XML (`chatctl run|report --junit FILE`), so that CI systems show each
+/// threshold as a test: one `<testsuite>` named after the scenario, one `<testcase>` per threshold, named
+/// after the rule (`delivery.lost == 0`), with a `<failure>` when it did not hold. The suite's properties
+/// carry the seed, the plan fingerprint, the target and the shard, and its `time` is the run's duration.
+/// Every string from the report is escaped (``MarkupEscaping``).
+public enum ReportJUnit {
+    public static func render(_ report: LoadReport) -> String {
+        let name = MarkupEscaping.escape(report.scenario.name)
+        let failures = report.thresholds.filter { !$0.passed }.count
+        let tests = report.thresholds.count
+        let time = String(format: "%.3f", report.durationSeconds)
+        let timestamp = ISO8601DateFormatter().string(from: report.startedAt)
+        var properties: [(String, String)] = [
+            ("seed", "\(report.scenario.seed)"), ("planFingerprint", report.scenario.planFingerprint),
+            ("protocol", report.scenario.wireProtocol.rawValue), ("target", report.scenario.target),
+            ("users", "\(report.scenario.users)"), ("localUsers", "\(report.scenario.localUsers)"),
+        ]
+        if let shard = report.scenario.shard { properties.append(("shard", shard)) }
+
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        xml += "<testsuites name=\"chatctl\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" "
+            + "time=\"\(time)\">\n"
+        xml += "  <testsuite name=\"\(name)\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" "
+            + "time=\"\(time)\" timestamp=\"\(timestamp)\">\n"
+        xml += "    <properties>\n"
+        for (key, value) in properties {
+            xml += "      <property name=\"\(key)\" value=\"\(MarkupEscaping.escape(value))\"/>\n"
+        }
+        xml += "    </properties>\n"
+        for result in report.thresholds {
+            let caseName = MarkupEscaping.escape(result.rule)
+            let open = "    <testcase classname=\"chatctl.thresholds.\(name)\" name=\"\(caseName)\" time=\"0\""
+            if result.passed {
+                xml += open + "/>\n"
+            } else {
+                let message = MarkupEscaping.escape("\(result.rule) failed: measured \(result.valueText)")
+                xml += open + ">\n"
+                xml += "      <failure type=\"threshold\" message=\"\(message)\">"
+                    + MarkupEscaping.escape(
+                        "\(result.metric) was \(result.valueText), the rule is \(result.expression)")
+                    + "</failure>\n"
+                xml += "    </testcase>\n"
+            }
+        }
+        xml += "  </testsuite>\n</testsuites>\n"
+        return xml
+    }
+}

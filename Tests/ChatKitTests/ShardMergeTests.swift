@@ -1,0 +1,74 @@
+import ChatKit
+import Foundation
+import XCTest
+
+/// One scenario run whole and as three concurrent shards against the same server: the merged shards'
+/// report counts the same deliveries as the whole run.
+final class ShardMergeTests: XCTestCase {
+    /// Broadcast only (whispers to another shard's users are never sent, so they would not add up), two
+    /// rooms whose members are spread over all three shards, and a hold after the ramp-up so that every
+    /// shard's users have joined before any shard sends.
+    private let scenarioJSON = #"""
+        {"name":"shards","seed":21,
+         "groups":[{"name":"m","count":12,"namePattern":"m-{i}","rooms":["room-{i%2}"]}],
+         "phases":[{"type":"rampUp","duration":"300ms"},{"type":"hold","duration":"1s"},
+                   {"type":"arrivals","duration":"2s","rate":"60/s","action":"say","size":64}],
+         "drain":"3s",
+         "thresholds":{"delivery.lost":"== 0","delivery.duplicated":"== 0","latency.broadcast.p99":"< 5s"}}
+        """#
+
+    func testThreeShardsMergeIntoTheDeliveriesOfTheWholeRun() async throws {
+        let scenario = try ScenarioParser.parse(Data(self.scenarioJSON.utf8))
+        try await withServer { server in
+            let whole = try await LoadRunner.run(scenario, options: LoadRunOptions(target: server.url, threads: 2))
+            XCTAssertEqual(whole.counters["delivery.expected"], 120 * 6, whole.summaryText())
+            XCTAssertTrue(whole.passed, whole.summaryText())
+
+            // The server forgets the first run's users and rooms before the shards reuse the names.
+            try await eventually("the first run's users to be gone", timeout: .seconds(10)) {
+                server.hub.roomSummaries().isEmpty
+            }
+            let shards = try await withThrowingTaskGroup(of: LoadReport.self) { group in
+                for index in 0..<3 {
+                    group.addTask {
+                        try await LoadRunner.run(
+                            scenario, options: LoadRunOptions(target: server.url, threads: 1, shard: (index, 3)))
+                    }
+                }
+                return try await group.reduce(into: [LoadReport]()) { $0.append($1) }
+            }
+            XCTAssertEqual(Set(shards.compactMap(\.scenario.shard)), ["1/3", "2/3", "3/3"])
+            XCTAssertEqual(shards.map(\.scenario.localUsers), [4, 4, 4])
+
+            let merged = try LoadReport.merge(shards)
+            let detail = "whole:\n\(whole.summaryText())\nmerged:\n\(merged.summaryText())"
+            XCTAssertNil(merged.scenario.shard)
+            XCTAssertEqual(merged.scenario.localUsers, 12)
+            XCTAssertEqual(merged.scenario.planFingerprint, whole.scenario.planFingerprint)
+            for counter in [
+                "delivery.expected", "delivery.received", "delivery.lost", "delivery.duplicated", "delivery.outOfOrder",
+                "sends.total", "sends.failed", "connect.attempts", "connect.errors",
+            ] {
+                XCTAssertEqual(merged.counters[counter], whole.counters[counter], "\(counter)\n\(detail)")
+            }
+            XCTAssertEqual(merged.latency["broadcast"]?.count, whole.latency["broadcast"]?.count, detail)
+            XCTAssertEqual(merged.latency["echo"]?.count, whole.latency["echo"]?.count, detail)
+            XCTAssertEqual(merged.latency["connect"]?.count, 12)
+            XCTAssertTrue(merged.passed, detail)
+            XCTAssertEqual(merged.thresholds.map(\.metric), whole.thresholds.map(\.metric))
+
+            // Latency is within noise: same machine, same server, a third of the users per process.
+            let wholeP50 = try XCTUnwrap(whole.latency["broadcast"]?.p50)
+            let mergedP50 = try XCTUnwrap(merged.latency["broadcast"]?.p50)
+            XCTAssertGreaterThan(mergedP50, 0)
+            XCTAssertLessThan(mergedP50, wholeP50 * 10 + 0.02, detail)
+            XCTAssertLessThan(wholeP50, mergedP50 * 10 + 0.02, detail)
+            // The merged p99 is the p99 of every shard's samples together: never above the worst shard's
+            // (give or take the width of one HDR bucket, 0.1%), never below the best shard's.
+            let shardP99s = shards.compactMap { $0.latency["broadcast"]?.p99 }
+            let mergedP99 = try XCTUnwrap(merged.latency["broadcast"]?.p99)
+            XCTAssertLessThanOrEqual(mergedP99, (shardP99s.max() ?? 0) * 1.002 + 0.000_002, detail)
+            XCTAssertGreaterThanOrEqual(mergedP99, (shardP99s.min() ?? 0) * 0.998, detail)
+        }
+    }
+}
