@@ -1,4 +1,5 @@
 # chatkit: the two commands a new user needs are `make run` and `make test`.
+SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= debug
 
@@ -18,8 +19,10 @@ server: deps
 
 ## Install what is missing, build, and run every test.
 test: deps
+	@mkdir -p reports
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	set -o pipefail; $(SWIFT) test --skip-build 2>&1 | tee reports/test.log
+	@python3 .ci/test_summary.py tests reports/test.log reports/test-counts.txt
 
 ## Autobahn|Testsuite cases 1-10 against chatserver --echo and chatctl autobahn (kosoku); writes
 ## reports/conformance-summary.md and fails on any FAILED case. See docs/conformance.md.
@@ -38,11 +41,16 @@ release:
 
 ## swift test under ThreadSanitizer and AddressSanitizer (each in its own build folder).
 sanitize: deps
+	@mkdir -p reports
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	CHATKIT_SANITIZER=thread TSAN_OPTIONS="suppressions=$(CURDIR)/.ci/tsan-suppressions.txt halt_on_error=1" \
-		$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	set -o pipefail; CHATKIT_SANITIZER=thread \
+		TSAN_OPTIONS="suppressions=$(CURDIR)/.ci/tsan-suppressions.txt halt_on_error=1" \
+		$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan 2>&1 | tee reports/tsan.log
+	@python3 .ci/test_summary.py tsan reports/tsan.log reports/test-counts.txt
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	CHATKIT_SANITIZER=address $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	set -o pipefail; CHATKIT_SANITIZER=address \
+		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan 2>&1 | tee reports/asan.log
+	@python3 .ci/test_summary.py asan reports/asan.log reports/test-counts.txt
 
 ## A bounded soak (2 minutes): zero loss, server memory growth under 10%.
 soak: deps
