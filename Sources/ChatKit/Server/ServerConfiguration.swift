@@ -35,6 +35,9 @@ public struct ServerConfiguration: Sendable {
     public var threads: Int
     /// What the WebSocket endpoint does: chat (default), broadcast, or echo.
     public var mode: ServerMode
+    /// The cluster this server is a node of (shared Redis, `chatserver --redis`); `nil` (default) for a
+    /// single node. Chat mode only.
+    public var cluster: ClusterConfiguration?
 
     /// Creates a configuration; every argument has the documented default.
     public init(
@@ -52,7 +55,8 @@ public struct ServerConfiguration: Sendable {
         maxRequestBodyBytes: Int = 64 * 1024,
         shutdownDeadline: TimeAmount = .seconds(5),
         threads: Int = System.coreCount,
-        mode: ServerMode = .chat
+        mode: ServerMode = .chat,
+        cluster: ClusterConfiguration? = nil
     ) {
         self.host = host
         self.port = port
@@ -69,5 +73,6 @@ public struct ServerConfiguration: Sendable {
         self.shutdownDeadline = shutdownDeadline
         self.threads = threads
         self.mode = mode
+        self.cluster = cluster
     }
 }
