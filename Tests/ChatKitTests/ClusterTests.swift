@@ -1,6 +1,5 @@
 import ChatKit
 import Foundation
-import NIOPosix
 import XCTest
 
 /// Several chat servers sharing one real redis-server: rooms, whispers, presence, history and names span the
@@ -16,7 +15,7 @@ final class ClusterTests: XCTestCase {
     func testRoomsWhispersPresenceHistoryAndNamesSpanTwoNodes() async throws {
         let redis = try await RedisTestServer()
         defer { Task { await redis.stop() } }
-        try await withCluster(nodes: 2, redis: redis) { nodes in
+        try await withCluster(nodes: 2, redis: redis, { $0.adminToken = "secret" }) { nodes in
             let (a, b) = (nodes[0], nodes[1])
             let alice = try await ChatTestClient.connect(a, name: "alice", room: "lobby")
             let bob = try await ChatTestClient.connect(b, name: "bob")
@@ -57,8 +56,18 @@ final class ClusterTests: XCTestCase {
             XCTAssertEqual(carolJoin.history, seen["alice"])
 
             // An announcement posted through node B reaches node A's members with the next seq.
-            let announced = try await b.hub.announce(room: "lobby", content: "maintenance", on: MultiThreadedEventLoopGroup.singleton.next()).get()
-            XCTAssertEqual(announced?.seq, 3)
+            let posted = try await httpRequest(
+                port: b.port, method: "POST", path: "/admin/rooms/lobby/messages",
+                headers: ["Authorization: Bearer secret"], body: #"{"content":"maintenance"}"#)
+            XCTAssertEqual(posted.status, 201, posted.body)
+            XCTAssertEqual(posted.json["seq"] as? Int, 3)
+            let nowhere = try await httpRequest(
+                port: b.port, method: "POST", path: "/admin/rooms/nowhere/messages",
+                headers: ["Authorization: Bearer secret"], body: #"{"content":"x"}"#)
+            XCTAssertEqual(nowhere.status, 404, nowhere.body)
+            let health = try await httpRequest(port: a.port, method: "GET", path: "/healthz")
+            XCTAssertEqual(health.json["cluster"] as? String, "ready")
+            XCTAssertEqual(health.json["node"] as? String, "node-0")
             guard case .message(let announcement) = try await self.skipPresence(alice) else { return XCTFail("no announcement") }
             XCTAssertEqual([announcement.from, announcement.content], ["@system", "maintenance"])
             XCTAssertEqual(announcement.seq, 3)
@@ -119,6 +128,53 @@ final class ClusterTests: XCTestCase {
                 XCTAssertEqual(report.counters["sends.total"], 40)
             }
             XCTAssertEqual(reports.reduce(0) { $0 + ($1.counters["delivery.received"] ?? 0) }, 640)
+        }
+    }
+
+    func testChatctlRunOverBothNodesAccountsForEveryCopyWhisperAndPresence() async throws {
+        // chatctl spreads the users over the two nodes (--target twice, round-robin by user index), so every
+        // user's neighbour is on the other node: its whispers cross nodes, and the room spans both.
+        // 8 users × 5 messages = 40 messages, each to 8 members = 320 copies; 16 whispers.
+        let scenario = #"""
+            {"name":"cluster-chatctl","seed":3,
+             "groups":[{"name":"g","count":8,"namePattern":"c-{i}","rooms":["hall"],
+                        "script":[{"wait":"1500ms"},
+                                  {"say":{"room":"hall","size":32,"count":5,"rate":"50/s"}},
+                                  {"whisper":{"to":"c-{i+1%8}","text":"psst","count":2}},
+                                  {"expect":{"type":"whisper","from":"c-{i+7%8}","timeout":"5s"}}]}],
+             "phases":[{"type":"rampUp","duration":"200ms"},{"type":"script","duration":"20s"}],
+             "drain":"2s",
+             "thresholds":{"delivery.lost":"== 0","delivery.outOfOrder":"== 0","delivery.duplicated":"== 0",
+                           "whisper.lost":"== 0","whisper.leaks":"== 0","presence.missing":"== 0","expect.failed":"== 0",
+                           "errors.total":"== 0"}}
+            """#
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let scenarioFile = directory.appendingPathComponent("scenario.json")
+        let reportFile = directory.appendingPathComponent("report.json")
+        try scenario.write(to: scenarioFile, atomically: true, encoding: .utf8)
+        let redis = try await RedisTestServer()
+        defer { Task { await redis.stop() } }
+        try await withCluster(nodes: 2, redis: redis) { nodes in
+            let run = try ChildProcess(try RepositoryPaths.binary("chatctl"), [
+                "run", scenarioFile.path, "--target", nodes[0].url, "--target", nodes[1].url, "--quiet",
+                "--threads", "1", "--out", reportFile.path,
+            ])
+            let status = try await run.wait(timeout: .seconds(90))
+            XCTAssertEqual(status, 0, run.stdout + run.stderr)
+            let report = try LoadReport.decode(try Data(contentsOf: reportFile))
+            let c = report.counters
+            XCTAssertEqual(c["delivery.expected"], 320, run.stdout)
+            XCTAssertEqual(c["delivery.received"], 320)
+            XCTAssertEqual(c["delivery.outOfOrder"], 0)
+            XCTAssertEqual(c["whisper.sent"], 16)
+            XCTAssertEqual(c["whisper.delivered"], 16)
+            XCTAssertEqual(c["whisper.leaks"], 0)
+            XCTAssertEqual(c["presence.missing"], 0)
+            XCTAssertEqual(c["expect.failed"], 0)
+            XCTAssertEqual(report.scenario.target, "\(nodes[0].url),\(nodes[1].url)")
+            XCTAssertTrue(run.stdout.contains("result: PASS"), run.stdout)
         }
     }
 

@@ -115,7 +115,8 @@ final class ClusterNode: Sendable {
     }
 
     private func heartbeat(hub: ChatHub) async {
-        guard let redis = self.redis, redis.isConnected else { return }
+        // While not ready a recovery is under way (it registers the node itself).
+        guard self.isReady, let redis = self.redis, redis.isConnected else { return }
         do {
             let reply = try await redis.send([
                 "EVAL", ClusterScripts.heartbeat, "0", self.configuration.keyPrefix, self.nodeID, self.ttlMilliseconds,
