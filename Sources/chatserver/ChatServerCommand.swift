@@ -79,7 +79,10 @@ struct ChatServerCommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads (default: one per core).")
     var threads = System.coreCount
 
-    @Option(help: "Join a cluster of nodes sharing this Redis: redis://HOST:PORT[/DB] (default: $CHAT_REDIS_URL; unset runs a single node).")
+    @Option(
+        help: ArgumentHelp(
+            "Join a cluster of nodes sharing this Redis: redis://HOST:PORT[/DB].",
+            discussion: "Default: $CHAT_REDIS_URL; unset runs a single node."))
     var redis: String?
 
     @Option(help: "This node's id in the cluster (default: $CHAT_NODE_ID, else $HOSTNAME, else random).")

@@ -29,7 +29,9 @@ final class ClusterTests: XCTestCase {
             var seen: [String: [ChatMessage]] = [:]
             for client in [alice, bob] {
                 for _ in 0..<2 {
-                    guard case .message(let message) = try await client.next() else { return XCTFail("expected a message") }
+                    guard case .message(let message) = try await client.next() else {
+                        return XCTFail("expected a message")
+                    }
                     seen[client.name, default: []].append(message)
                 }
             }
@@ -43,7 +45,9 @@ final class ClusterTests: XCTestCase {
             guard case .whisper(let echo) = try await alice.next() else { return XCTFail("no echo") }
             XCTAssertEqual(echo, whisper)
             try alice.send(.whisper(to: "nobody", content: "x", id: "w2"))
-            guard case .error(.unknownUser, _, "w2") = try await alice.next() else { return XCTFail("expected unknown_user") }
+            guard case .error(.unknownUser, _, "w2") = try await alice.next() else {
+                return XCTFail("expected unknown_user")
+            }
 
             // The member list is the cluster's.
             try bob.send(.users(room: "lobby", id: "u"))
@@ -68,7 +72,9 @@ final class ClusterTests: XCTestCase {
             let health = try await httpRequest(port: a.port, method: "GET", path: "/healthz")
             XCTAssertEqual(health.json["cluster"] as? String, "ready")
             XCTAssertEqual(health.json["node"] as? String, "node-0")
-            guard case .message(let announcement) = try await self.skipPresence(alice) else { return XCTFail("no announcement") }
+            guard case .message(let announcement) = try await self.skipPresence(alice) else {
+                return XCTFail("no announcement")
+            }
             XCTAssertEqual([announcement.from, announcement.content], ["@system", "maintenance"])
             XCTAssertEqual(announcement.seq, 3)
 
@@ -103,14 +109,16 @@ final class ClusterTests: XCTestCase {
     func testTwoLoadRunnersOnTwoNodesCountEveryCopyInOrder() async throws {
         // 8 users in one room, half on each node; each says 10 messages after everyone has joined: every member
         // must get all 80 messages exactly once, in seq order, whichever node it is on: 640 copies.
-        let scenario = try ScenarioParser.parse(Data(#"""
-            {"name":"cluster","seed":5,
-             "groups":[{"name":"g","count":8,"namePattern":"u-{i}","rooms":["room"],
-                        "script":[{"wait":"1500ms"},{"say":{"room":"room","size":40,"count":10,"rate":"50/s"}}]}],
-             "phases":[{"type":"rampUp","duration":"200ms"},{"type":"script","duration":"20s"}],
-             "drain":"3s",
-             "thresholds":{"delivery.lost":"== 0","delivery.outOfOrder":"== 0","delivery.duplicated":"== 0"}}
-            """#.utf8))
+        let scenario = try ScenarioParser.parse(
+            Data(
+                #"""
+                {"name":"cluster","seed":5,
+                 "groups":[{"name":"g","count":8,"namePattern":"u-{i}","rooms":["room"],
+                            "script":[{"wait":"1500ms"},{"say":{"room":"room","size":40,"count":10,"rate":"50/s"}}]}],
+                 "phases":[{"type":"rampUp","duration":"200ms"},{"type":"script","duration":"20s"}],
+                 "drain":"3s",
+                 "thresholds":{"delivery.lost":"== 0","delivery.outOfOrder":"== 0","delivery.duplicated":"== 0"}}
+                """#.utf8))
         let redis = try await RedisTestServer()
         defer { Task { await redis.stop() } }
         try await withCluster(nodes: 2, redis: redis) { nodes in
@@ -157,10 +165,12 @@ final class ClusterTests: XCTestCase {
         let redis = try await RedisTestServer()
         defer { Task { await redis.stop() } }
         try await withCluster(nodes: 2, redis: redis) { nodes in
-            let run = try ChildProcess(try RepositoryPaths.binary("chatctl"), [
-                "run", scenarioFile.path, "--target", nodes[0].url, "--target", nodes[1].url, "--quiet",
-                "--threads", "1", "--out", reportFile.path,
-            ])
+            let run = try ChildProcess(
+                try RepositoryPaths.binary("chatctl"),
+                [
+                    "run", scenarioFile.path, "--target", nodes[0].url, "--target", nodes[1].url, "--quiet",
+                    "--threads", "1", "--out", reportFile.path,
+                ])
             let status = try await run.wait(timeout: .seconds(90))
             XCTAssertEqual(status, 0, run.stdout + run.stderr)
             let report = try LoadReport.decode(try Data(contentsOf: reportFile))
@@ -183,21 +193,26 @@ final class ClusterTests: XCTestCase {
         defer { Task { await redis.stop() } }
         try await withCluster(nodes: 1, redis: redis) { nodes in
             let a = nodes[0]
-            let child = try ChildProcess(try RepositoryPaths.binary("chatserver"), [
-                "--port", "0", "--redis", redis.url, "--node-id", "doomed", "--heartbeat-interval", "0.2",
-                "--node-ttl", "1.5", "--log-level", "error",
-            ])
+            let child = try ChildProcess(
+                try RepositoryPaths.binary("chatserver"),
+                [
+                    "--port", "0", "--redis", redis.url, "--node-id", "doomed", "--heartbeat-interval", "0.2",
+                    "--node-ttl", "1.5", "--log-level", "error",
+                ])
             defer { child.terminate() }
             let line = try await child.firstLine()
             let url = try XCTUnwrap(line.components(separatedBy: " ").last, line)
             try await eventually("the child node to be ready", timeout: .seconds(15)) {
-                guard let port = URL(string: url.replacingOccurrences(of: "ws://", with: "http://"))?.port else { return false }
+                guard let port = URL(string: url.replacingOccurrences(of: "ws://", with: "http://"))?.port else {
+                    return false
+                }
                 return (try? await httpRequest(port: port, method: "GET", path: "/readyz").status) == 200
             }
             let alice = try await ChatTestClient.connect(a, name: "alice", room: "lobby")
             let bobClient = try await WebSocketClient.connect(to: "\(url)?name=bob&room=lobby")
             let bob = ChatTestClient(name: "bob", client: bobClient)
-            guard case .welcome = try await bob.next(), case .joined = try await bob.next(), case .history = try await bob.next()
+            guard case .welcome = try await bob.next(), case .joined = try await bob.next(),
+                case .history = try await bob.next()
             else { return XCTFail("bob did not join") }
             try await alice.expect(.presence(room: "lobby", name: "bob", event: .join))
             try bob.send(.say(room: "lobby", content: "before", id: nil))
@@ -248,7 +263,9 @@ final class ClusterTests: XCTestCase {
             // Local members are still served: the connection stays, local whispers work, room messages are
             // refused with cluster_unavailable rather than given a seq no other node knows.
             try alice.send(.say(room: "lobby", content: "lost?", id: "s"))
-            guard case .error(.clusterUnavailable, _, "s") = try await alice.next() else { return XCTFail("expected cluster_unavailable") }
+            guard case .error(.clusterUnavailable, _, "s") = try await alice.next() else {
+                return XCTFail("expected cluster_unavailable")
+            }
             try alice.send(.whisper(to: "dave", content: "still here", id: "w"))
             guard case .whisper = try await dave.next(), case .whisper = try await alice.next() else {
                 return XCTFail("local whisper while degraded")
@@ -275,7 +292,9 @@ final class ClusterTests: XCTestCase {
             guard case .message(let m5) = try await self.skipPresence(alice) else { return XCTFail("no m5") }
             XCTAssertEqual([m5.content, String(m5.seq)], ["m5", "5"])
             for expected in [m4, m5] {
-                guard case .message(let message) = try await self.skipPresence(bob) else { return XCTFail("no message") }
+                guard case .message(let message) = try await self.skipPresence(bob) else {
+                    return XCTFail("no message")
+                }
                 XCTAssertEqual(message, expected)
             }
             try bob.send(.users(room: "lobby", id: "u"))

@@ -24,8 +24,12 @@ final class KubernetesManifestTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: copy) }
         for name in ["redis.yaml", "chatserver.yaml", "chatctl-job.yaml"] {
             var text = try String(contentsOf: source.appendingPathComponent(name), encoding: .utf8)
-            if name == "chatctl-job.yaml" { text = text.replacingOccurrences(of: "completionMode: Indexed", with: "completionMode: NonIndexed") }
-            if name == "chatserver.yaml" { text = text.replacingOccurrences(of: "redis://redis:6379", with: "redis://cache:6379") }
+            if name == "chatctl-job.yaml" {
+                text = text.replacingOccurrences(of: "completionMode: Indexed", with: "completionMode: NonIndexed")
+            }
+            if name == "chatserver.yaml" {
+                text = text.replacingOccurrences(of: "redis://redis:6379", with: "redis://cache:6379")
+            }
             try text.write(to: copy.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
         let result = try await self.validate(copy)

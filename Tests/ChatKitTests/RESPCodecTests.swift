@@ -1,7 +1,8 @@
-@testable import ChatKit
 import NIOCore
 import NIOEmbedded
 import XCTest
+
+@testable import ChatKit
 
 /// The RESP2/RESP3 decoder and encoder in memory: every type, partial input, bad input.
 final class RESPCodecTests: XCTestCase {
@@ -46,14 +47,18 @@ final class RESPCodecTests: XCTestCase {
         XCTAssertEqual(try self.decode(",-inf\r\n"), .double(-.infinity))
         guard case .double(let nan) = try self.decode(",nan\r\n") else { return XCTFail("nan") }
         XCTAssertTrue(nan.isNaN)
-        XCTAssertEqual(try self.decode("(3492890328409238509324850943850943825024385\r\n"),
-                       .bigNumber("3492890328409238509324850943850943825024385"))
+        XCTAssertEqual(
+            try self.decode("(3492890328409238509324850943850943825024385\r\n"),
+            .bigNumber("3492890328409238509324850943850943825024385"))
         XCTAssertEqual(try self.decode("!21\r\nSYNTAX invalid syntax\r\n"), .error("SYNTAX invalid syntax"))
-        XCTAssertEqual(try self.decode("=15\r\ntxt:Some string\r\n"), .verbatimString(format: "txt", text: "Some string"))
+        XCTAssertEqual(
+            try self.decode("=15\r\ntxt:Some string\r\n"), .verbatimString(format: "txt", text: "Some string"))
         XCTAssertEqual(
             try self.decode("%2\r\n+first\r\n:1\r\n+second\r\n:2\r\n"),
-            .map([RESPPair(key: .simpleString("first"), value: .integer(1)),
-                  RESPPair(key: .simpleString("second"), value: .integer(2))]))
+            .map([
+                RESPPair(key: .simpleString("first"), value: .integer(1)),
+                RESPPair(key: .simpleString("second"), value: .integer(2)),
+            ]))
         XCTAssertEqual(try self.decode("~2\r\n+a\r\n+b\r\n"), .set([.simpleString("a"), .simpleString("b")]))
         XCTAssertEqual(
             try self.decode(">3\r\n$7\r\nmessage\r\n$4\r\nroom\r\n$2\r\nhi\r\n"),
@@ -65,7 +70,7 @@ final class RESPCodecTests: XCTestCase {
             "|1\r\n+key-popularity\r\n%2\r\n$1\r\na\r\n,0.1923\r\n$1\r\nb\r\n,0.0012\r\n*2\r\n:2039123\r\n:9543892\r\n",
             "+next\r\n",
         ])
-        XCTAssertEqual(values, [.array([.integer(2039123), .integer(9543892)]), .simpleString("next")])
+        XCTAssertEqual(values, [.array([.integer(2_039_123), .integer(9_543_892)]), .simpleString("next")])
     }
 
     func testValuesSplitAcrossReadsAndSeveralInOneRead() throws {
@@ -127,12 +132,16 @@ final class RESPCodecTests: XCTestCase {
         channel.write(RedisCommand(value: .command(["SUBSCRIBE", "a"]), promise: first), promise: nil)
         channel.write(RedisCommand(value: .command(["GET", "x"]), promise: second), promise: nil)
         channel.writeAndFlush(RedisCommand(value: .command(["PING"]), promise: third), promise: nil)
-        try channel.writeInbound(ByteBuffer(string:
-            "*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n*3\r\n$7\r\nmessage\r\n$1\r\na\r\n$2\r\nhi\r\n-ERR nope\r\n"
-            + ">2\r\n$10\r\ninvalidate\r\n*0\r\n"))
+        try channel.writeInbound(
+            ByteBuffer(
+                string:
+                    "*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n*3\r\n$7\r\nmessage\r\n$1\r\na\r\n$2\r\nhi\r\n-ERR nope\r\n"
+                    + ">2\r\n$10\r\ninvalidate\r\n*0\r\n"))
         XCTAssertEqual(try first.futureResult.wait(), .array([.bulk("subscribe"), .bulk("a"), .integer(1)]))
         XCTAssertThrowsError(try second.futureResult.wait()) { XCTAssertEqual($0 as? RedisError, .server("ERR nope")) }
-        XCTAssertEqual(pushes.values, [.array([.bulk("message"), .bulk("a"), .bulk("hi")]), .push([.bulk("invalidate"), .array([])])])
+        XCTAssertEqual(
+            pushes.values,
+            [.array([.bulk("message"), .bulk("a"), .bulk("hi")]), .push([.bulk("invalidate"), .array([])])])
         // The connection ends: the command still waiting fails.
         _ = try? channel.finish()
         XCTAssertThrowsError(try third.futureResult.wait()) { XCTAssertEqual($0 as? RedisError, .connectionClosed) }
@@ -146,8 +155,9 @@ final class RESPCodecTests: XCTestCase {
             XCTAssertThrowsError(try RedisURL(bad), bad)
         }
         let configuration = RedisClientConfiguration(initialBackoff: .milliseconds(100), maxBackoff: .seconds(1))
-        XCTAssertEqual((0..<6).map { configuration.backoff(attempt: $0) },
-                       [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)])
+        XCTAssertEqual(
+            (0..<6).map { configuration.backoff(attempt: $0) },
+            [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)])
         XCTAssertEqual(configuration.backoff(attempt: 10_000), .seconds(1))
     }
 }

@@ -49,7 +49,9 @@ final class RedisClientTests: XCTestCase {
         let client = RedisClient(
             url: try RedisURL(redis.url), group: group,
             configuration: RedisClientConfiguration(commandTimeout: .seconds(2), maxBackoff: .milliseconds(400)),
-            onMessage: { channel, payload in received.withLockedValue { $0.append("\(channel):\(String(buffer: payload))") } },
+            onMessage: { channel, payload in
+                received.withLockedValue { $0.append("\(channel):\(String(buffer: payload))") }
+            },
             onStateChange: { up in states.withLockedValue { $0.append(up) } })
         client.subscribe("news")
         client.start()

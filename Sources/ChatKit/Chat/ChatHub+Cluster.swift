@@ -38,7 +38,10 @@ extension ChatHub {
         if let problem = NameRules.roomNameProblem(roomName) {
             return self.sendError(.invalidRoom, problem, id: id, to: member)
         }
-        enum Outcome { case started(EventLoopFuture<Void>), already, tooMany, unavailable }
+        enum Outcome {
+            case started(EventLoopFuture<Void>)
+            case already, tooMany, unavailable
+        }
         let limit = self.configuration.maxRoomsPerConnection
         let outcome: Outcome = self.lock.withLock {
             if member.rooms.contains(roomName) || member.joiningRooms.contains(roomName) { return .already }
@@ -66,7 +69,10 @@ extension ChatHub {
         _ member: ChatMember, room roomName: String, id: String?, result: Result<RoomSnapshot, Error>,
         cluster: ClusterNode
     ) {
-        enum Outcome { case joined(DeliveryOutcome), failed, orphaned }
+        enum Outcome {
+            case joined(DeliveryOutcome)
+            case failed, orphaned
+        }
         let outcome: Outcome = self.lock.withLock {
             member.joiningRooms.remove(roomName)
             guard let room = self.rooms[roomName] else { return .failed }
@@ -86,7 +92,8 @@ extension ChatHub {
                 for message in snapshot.history.compactMap(\.chatMessage) { room.record(message) }
             }
             self.sendLocked(.joined(room: roomName, name: member.name, seq: snapshot.seq, id: id), to: member)
-            self.sendLocked(.history(room: roomName, messages: snapshot.history.compactMap(\.chatMessage), id: id), to: member)
+            self.sendLocked(
+                .history(room: roomName, messages: snapshot.history.compactMap(\.chatMessage), id: id), to: member)
             // Events this node applied after the join, before its reply came back: the member is owed them.
             if let last = room.cluster.lastEvent, last > snapshot.event {
                 for event in room.cluster.recentEvents where event.ev > snapshot.event {
@@ -108,7 +115,10 @@ extension ChatHub {
     }
 
     private func clusterLeave(_ member: ChatMember, room roomName: String, id: String?, cluster: ClusterNode) {
-        enum Outcome { case pending, notInRoom, leftLocally([ChatMember]) }
+        enum Outcome {
+            case pending, notInRoom
+            case leftLocally([ChatMember])
+        }
         let outcome: Outcome = self.lock.withLock {
             guard member.rooms.contains(roomName), let room = self.rooms[roomName],
                 room.cluster.pendingLeaves[member.name] == nil
@@ -147,19 +157,24 @@ extension ChatHub {
         }
     }
 
-    private func clusterSay(_ member: ChatMember, room roomName: String, content: String, id: String?, cluster: ClusterNode) {
+    private func clusterSay(
+        _ member: ChatMember, room roomName: String, content: String, id: String?, cluster: ClusterNode
+    ) {
         guard self.acceptsContent(content, id: id, from: member) else { return }
         let isMember = self.lock.withLock { member.rooms.contains(roomName) && self.rooms[roomName] != nil }
         guard isMember else { return self.sendError(.notInRoom, "not in room \"\(roomName)\"", id: id, to: member) }
         guard cluster.isReady else { return self.sendUnavailable(id: id, to: member) }
-        let body = ClusterEvent.body(room: roomName, from: member.name, content: content, id: id, ts: Self.nowMilliseconds())
+        let body = ClusterEvent.body(
+            room: roomName, from: member.name, content: content, id: id, ts: Self.nowMilliseconds())
         // Delivered to everyone, the sender included, when it comes back on the room channel.
         cluster.post(room: roomName, body: body, requireRoom: false).whenFailure { _ in
             self.sendUnavailable(id: id, to: member)
         }
     }
 
-    private func clusterWhisper(_ member: ChatMember, to name: String, content: String, id: String?, cluster: ClusterNode) {
+    private func clusterWhisper(
+        _ member: ChatMember, to name: String, content: String, id: String?, cluster: ClusterNode
+    ) {
         guard self.acceptsContent(content, id: id, from: member) else { return }
         let whisper = WhisperMessage(from: member.name, to: name, content: content, id: id, ts: Self.nowMilliseconds())
         let buffer = Self.encode(.whisper(whisper))
@@ -211,7 +226,8 @@ extension ChatHub {
                 self.dropLocalMemberLocked(member, from: room)
                 if !isReady {
                     // Degraded: only this node's members can be told now.
-                    overflowed += self.fanOutLocked(.presence(room: roomName, name: member.name, event: .leave), in: room)
+                    overflowed += self.fanOutLocked(
+                        .presence(room: roomName, name: member.name, event: .leave), in: room)
                 }
                 self.removeRoomIfIdleLocked(room, cluster: cluster)
             }
@@ -387,7 +403,8 @@ extension ChatHub {
             return self.fanOutLocked(.message(message), in: room, after: event.ev, except: nil)
         case .join:
             guard !ownSync, let name = event.name else { return [] }
-            return self.fanOutLocked(.presence(room: room.name, name: name, event: .join), in: room, after: event.ev, except: name)
+            return self.fanOutLocked(
+                .presence(room: room.name, name: name, event: .join), in: room, after: event.ev, except: name)
         case .leave:
             guard let name = event.name else { return [] }
             if event.node == cluster.nodeID, let member = room.members[name],
@@ -396,8 +413,11 @@ extension ChatHub {
                 self.sendLocked(.left(room: room.name, seq: event.seq, id: pending.id), to: member)
                 self.dropLocalMemberLocked(member, from: room)
             }
-            let overflowed = ownSync
-                ? [] : self.fanOutLocked(.presence(room: room.name, name: name, event: .leave), in: room, after: event.ev, except: name)
+            let overflowed =
+                ownSync
+                ? []
+                : self.fanOutLocked(
+                    .presence(room: room.name, name: name, event: .leave), in: room, after: event.ev, except: name)
             self.removeRoomIfIdleLocked(room, cluster: cluster)
             return overflowed
         }
@@ -474,7 +494,8 @@ extension ChatHub {
 
     /// A leave while Redis is unreachable: answered at once with the `seq` this node knows; only this node's
     /// members hear about it now (the recovery publishes it to the others).
-    private func leaveLocallyLocked(_ member: ChatMember, room: Room, id: String?, cluster: ClusterNode) -> [ChatMember] {
+    private func leaveLocallyLocked(_ member: ChatMember, room: Room, id: String?, cluster: ClusterNode) -> [ChatMember]
+    {
         room.cluster.pendingLeaves[member.name] = nil
         self.sendLocked(.left(room: room.name, seq: room.seq, id: id), to: member)
         self.dropLocalMemberLocked(member, from: room)
@@ -493,11 +514,14 @@ extension ChatHub {
     }
 
     /// What `event` looks like to member `name` catching up, or `nil` when it is not for them.
-    private func frame(for event: ClusterEvent, in roomName: String, to name: String, cluster: ClusterNode) -> ServerFrame? {
+    private func frame(for event: ClusterEvent, in roomName: String, to name: String, cluster: ClusterNode)
+        -> ServerFrame?
+    {
         switch event.kind {
         case .message: return event.chatMessage.map { .message($0) }
         case .join, .leave:
-            guard let subject = event.name, subject != name, !(event.sync == true && event.node == cluster.nodeID) else {
+            guard let subject = event.name, subject != name, !(event.sync == true && event.node == cluster.nodeID)
+            else {
                 return nil
             }
             return .presence(room: roomName, name: subject, event: event.kind == .join ? .join : .leave)
@@ -508,7 +532,9 @@ extension ChatHub {
 
     /// Posts an announcement from `@system`: on this node alone, or in cluster mode through Redis to every node.
     /// `nil` when the room has no member (anywhere, in cluster mode).
-    public func announce(room roomName: String, content: String, on eventLoop: EventLoop) -> EventLoopFuture<ChatMessage?> {
+    public func announce(room roomName: String, content: String, on eventLoop: EventLoop) -> EventLoopFuture<
+        ChatMessage?
+    > {
         guard let cluster = self.cluster else {
             return eventLoop.makeSucceededFuture(self.announce(room: roomName, content: content))
         }
@@ -516,7 +542,8 @@ extension ChatHub {
         let body = ClusterEvent.body(room: roomName, from: NameRules.systemSender, content: content, id: nil, ts: ts)
         return cluster.post(room: roomName, body: body, requireRoom: true).map { pair -> ChatMessage? in
             guard pair.seq >= 0 else { return nil }
-            return ChatMessage(room: roomName, from: NameRules.systemSender, content: content, id: nil, seq: pair.seq, ts: ts)
+            return ChatMessage(
+                room: roomName, from: NameRules.systemSender, content: content, id: nil, seq: pair.seq, ts: ts)
         }.hop(to: eventLoop)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// One event on a room channel, as the Lua scripts publish it (and keep it in the history list, for messages):
 ///
 /// ```json
-/// {"ev":12,"kind":"message","message":{"content":"hi","from":"alice","id":"m1","room":"lobby","ts":1732740010123},"seq":7}
+/// {"ev":12,"kind":"message","message":{"content":"hi","from":"alice","room":"lobby","ts":1732740010123},"seq":7}
 /// {"ev":13,"kind":"join","name":"bob","node":"node-a","seq":7}
 /// {"ev":14,"kind":"leave","name":"bob","node":"node-a","seq":7,"sync":true}
 /// ```
@@ -51,7 +51,8 @@ struct ClusterEvent: Codable, Sendable, Equatable {
     static func envelope(_ message: ChatMessage, ev: Int) -> String {
         let event = ClusterEvent(
             ev: ev, kind: .message, seq: message.seq, name: nil, node: nil, sync: nil,
-            message: Body(room: message.room, from: message.from, content: message.content, id: message.id, ts: message.ts))
+            message: Body(
+                room: message.room, from: message.from, content: message.content, id: message.id, ts: message.ts))
         return JSONText.encode(event)
     }
 

@@ -102,14 +102,18 @@ final class ClusterNode: Sendable {
     private func recover(hub: ChatHub, generation: Int) async {
         do {
             try await hub.clusterRecover()
-            guard self.generation.load(ordering: .relaxed) == generation, self.redis?.isConnected == true else { return }
+            guard self.generation.load(ordering: .relaxed) == generation, self.redis?.isConnected == true else {
+                return
+            }
             if !self.ready.exchange(true, ordering: .relaxed) {
                 self.logger.info("cluster ready", metadata: ["node": "\(self.nodeID)"])
             }
         } catch {
             self.logger.warning("cluster recovery failed; retrying", metadata: ["error": "\(error)"])
             try? await Task.sleep(nanoseconds: 200_000_000)
-            guard self.generation.load(ordering: .relaxed) == generation, self.redis?.isConnected == true else { return }
+            guard self.generation.load(ordering: .relaxed) == generation, self.redis?.isConnected == true else {
+                return
+            }
             await self.recover(hub: hub, generation: generation)
         }
     }
@@ -124,7 +128,8 @@ final class ClusterNode: Sendable {
             guard let parts = reply.array, parts.count == 2 else { return }
             if parts[0].integer == 1 {
                 // Another node gave us up for dead while we could not reach Redis: register and sync again.
-                self.logger.warning("cluster: this node had expired; re-registering", metadata: ["node": "\(self.nodeID)"])
+                self.logger.warning(
+                    "cluster: this node had expired; re-registering", metadata: ["node": "\(self.nodeID)"])
                 await self.recover(hub: hub, generation: self.generation.load(ordering: .relaxed))
                 return
             }
@@ -188,9 +193,14 @@ final class ClusterNode: Sendable {
     }
 
     /// Puts `room` back in line with this node's view (see ``ClusterScripts/sync``).
-    func sync(room: String, names: [String], seqFloor: Int, eventFloor: Int, history: [String]) -> EventLoopFuture<RoomSnapshot> {
-        let arguments = [room, self.nodeID, String(seqFloor), String(eventFloor), String(self.storedHistory),
-                         String(history.count)] + history + names
+    func sync(room: String, names: [String], seqFloor: Int, eventFloor: Int, history: [String]) -> EventLoopFuture<
+        RoomSnapshot
+    > {
+        let arguments =
+            [
+                room, self.nodeID, String(seqFloor), String(eventFloor), String(self.storedHistory),
+                String(history.count),
+            ] + history + names
         return self.evaluate(ClusterScripts.sync, arguments).flatMapThrowing { try RoomSnapshot($0) }
     }
 
@@ -203,7 +213,9 @@ final class ClusterNode: Sendable {
     /// Rooms Redis lists for this node.
     func registeredRooms() -> EventLoopFuture<[String]> {
         guard let redis = self.redis else { return self.unavailable() }
-        return redis.send(["SMEMBERS", self.keys.nodeRooms(self.nodeID)]).map { ($0.array ?? []).compactMap { $0.string } }
+        return redis.send(["SMEMBERS", self.keys.nodeRooms(self.nodeID)]).map {
+            ($0.array ?? []).compactMap { $0.string }
+        }
     }
 
     /// Takes `name` for this node; `false` when another node has it.
@@ -225,6 +237,8 @@ final class ClusterNode: Sendable {
     /// Member names of a room, cluster-wide, sorted.
     func users(room: String) -> EventLoopFuture<[String]> {
         guard let redis = self.redis else { return self.unavailable() }
-        return redis.send(["HKEYS", self.keys.roomMembers(room)]).map { ($0.array ?? []).compactMap { $0.string }.sorted() }
+        return redis.send(["HKEYS", self.keys.roomMembers(room)]).map {
+            ($0.array ?? []).compactMap { $0.string }.sorted()
+        }
     }
 }

@@ -11,7 +11,9 @@ struct RoomSnapshot: Sendable {
         }
         self.seq = Int(seq)
         self.event = Int(event)
-        self.history = (parts.count > 2 ? parts[2].array ?? [] : []).compactMap { $0.string.flatMap(ClusterEvent.decode) }
+        self.history = (parts.count > 2 ? parts[2].array ?? [] : []).compactMap {
+            $0.string.flatMap(ClusterEvent.decode)
+        }
     }
 }
 

@@ -111,7 +111,8 @@ public enum LoadRunner {
     }
 
     private static func run(
-        plan: LoadPlan, targetTexts: [String], embedded: Bool, options: LoadRunOptions, startedAt: Date, cpuAtStart: Double
+        plan: LoadPlan, targetTexts: [String], embedded: Bool, options: LoadRunOptions, startedAt: Date,
+        cpuAtStart: Double
     ) async throws -> LoadReport {
         let scenario = plan.scenario
         var targetURLs: [WebSocketURL] = []

@@ -17,7 +17,9 @@ enum RESPParser {
     }
 
     private static func parseValue(_ buffer: inout ByteBuffer, depth: Int) throws -> RESPValue? {
-        guard depth < Self.maxDepth else { throw RedisError.protocolViolation("values nested more than \(Self.maxDepth) deep") }
+        guard depth < Self.maxDepth else {
+            throw RedisError.protocolViolation("values nested more than \(Self.maxDepth) deep")
+        }
         guard let marker = buffer.readInteger(as: UInt8.self) else { return nil }
         switch marker {
         case UInt8(ascii: "+"):
@@ -61,7 +63,9 @@ enum RESPParser {
             case "-inf": return .double(-.infinity)
             case "nan": return .double(.nan)
             default:
-                guard let value = Double(line) else { throw RedisError.protocolViolation("bad double \(line.prefix(40))") }
+                guard let value = Double(line) else {
+                    throw RedisError.protocolViolation("bad double \(line.prefix(40))")
+                }
                 return .double(value)
             }
         case UInt8(ascii: "("):
@@ -121,7 +125,9 @@ enum RESPParser {
 
     private static func readLength(_ buffer: inout ByteBuffer) throws -> Int? {
         guard let line = try Self.readLine(&buffer) else { return nil }
-        guard let length = Int(line), length >= -1 else { throw RedisError.protocolViolation("bad length \(line.prefix(40))") }
+        guard let length = Int(line), length >= -1 else {
+            throw RedisError.protocolViolation("bad length \(line.prefix(40))")
+        }
         guard length <= Self.maxLength else { throw RedisError.protocolViolation("length \(length) over the limit") }
         return length
     }
@@ -129,7 +135,8 @@ enum RESPParser {
     private static func readBlob(_ buffer: inout ByteBuffer, length: Int) throws -> ByteBuffer? {
         guard buffer.readableBytes >= length + 2 else { return nil }
         let blob = buffer.readSlice(length: length) ?? ByteBuffer()
-        guard buffer.readInteger(as: UInt8.self) == UInt8(ascii: "\r"), buffer.readInteger(as: UInt8.self) == UInt8(ascii: "\n")
+        guard buffer.readInteger(as: UInt8.self) == UInt8(ascii: "\r"),
+            buffer.readInteger(as: UInt8.self) == UInt8(ascii: "\n")
         else { throw RedisError.protocolViolation("bulk string not followed by CRLF") }
         return blob
     }

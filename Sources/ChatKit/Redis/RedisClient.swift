@@ -194,10 +194,12 @@ public final class RedisClient: @unchecked Sendable {
         guard let elements = value.array, let kind = elements.first?.string else { return }
         switch kind {
         case "message", "smessage":
-            guard elements.count == 3, let channel = elements[1].string, case .bulkString(let payload) = elements[2] else { return }
+            guard elements.count == 3, let channel = elements[1].string, case .bulkString(let payload) = elements[2]
+            else { return }
             onMessage(channel, payload)
         case "pmessage":
-            guard elements.count == 4, let channel = elements[2].string, case .bulkString(let payload) = elements[3] else { return }
+            guard elements.count == 4, let channel = elements[2].string, case .bulkString(let payload) = elements[3]
+            else { return }
             onMessage(channel, payload)
         default:
             return

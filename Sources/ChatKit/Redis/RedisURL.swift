@@ -16,7 +16,9 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
             let path = rest[rest.index(after: slash)...]
             rest = rest[..<slash]
             if !path.isEmpty {
-                guard let number = Int(path), number >= 0 else { throw RedisError.badURL("\(text): database must be a number") }
+                guard let number = Int(path), number >= 0 else {
+                    throw RedisError.badURL("\(text): database must be a number")
+                }
                 database = number
             }
         }
@@ -33,7 +35,9 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
             }
         } else if let colon = rest.lastIndex(of: ":") {
             host = String(rest[..<colon])
-            guard let number = Int(rest[rest.index(after: colon)...]) else { throw RedisError.badURL("\(text): bad port") }
+            guard let number = Int(rest[rest.index(after: colon)...]) else {
+                throw RedisError.badURL("\(text): bad port")
+            }
             port = number
         }
         guard !host.isEmpty else { throw RedisError.badURL("\(text): missing host") }

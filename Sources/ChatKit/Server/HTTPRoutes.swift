@@ -9,7 +9,9 @@ struct HTTPRoutes {
 
     /// The answer to requests that must wait for the cluster (an announcement in cluster mode), or `nil` when
     /// ``respond(to:body:)`` answers at once.
-    func deferredResponse(to head: HTTPRequestHead, body: ByteBuffer?, on eventLoop: EventLoop) -> EventLoopFuture<HTTPResponse>? {
+    func deferredResponse(
+        to head: HTTPRequestHead, body: ByteBuffer?, on eventLoop: EventLoop
+    ) -> EventLoopFuture<HTTPResponse>? {
         guard self.server.hub.cluster != nil, head.method == .POST else { return nil }
         let segments = RequestTarget(head.uri).segments
         guard segments.count == 4, segments[0] == "admin", segments[1] == "rooms", segments[3] == "messages" else {
@@ -175,7 +177,8 @@ struct HTTPRoutes {
     /// The content of an announcement body, or the response explaining why it is not one.
     private func announcement(body: ByteBuffer?) -> Result<String, HTTPResponseFailure> {
         guard let body, body.readableBytes > 0 else {
-            return .failure(HTTPResponseFailure(.error(.badRequest, "missing_body", "send a JSON body {\"content\": \"…\"}")))
+            return .failure(HTTPResponseFailure(
+                .error(.badRequest, "missing_body", "send a JSON body {\"content\": \"…\"}")))
         }
         let announcement: Announcement
         do {
@@ -186,7 +189,8 @@ struct HTTPRoutes {
         }
         let limit = self.server.configuration.maxContentBytes
         guard announcement.content.utf8.count <= limit else {
-            return .failure(HTTPResponseFailure(.error(.badRequest, "too_long", "content is longer than \(limit) bytes")))
+            return .failure(HTTPResponseFailure(
+                .error(.badRequest, "too_long", "content is longer than \(limit) bytes")))
         }
         return .success(announcement.content)
     }

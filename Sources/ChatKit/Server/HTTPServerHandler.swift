@@ -50,7 +50,9 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard let head = self.head else { return }
             self.requestTimer?.cancel()
             self.requestTimer = nil
-            if !self.bodyTooLarge, let deferred = self.routes.deferredResponse(to: head, body: self.body, on: context.eventLoop) {
+            if !self.bodyTooLarge,
+                let deferred = self.routes.deferredResponse(to: head, body: self.body, on: context.eventLoop)
+            {
                 // Cluster mode: the answer waits for Redis. Nothing else is read meanwhile on this connection.
                 self.head = nil
                 self.body = nil

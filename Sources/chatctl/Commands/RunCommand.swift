@@ -29,7 +29,10 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "The scenario file (JSON).")
     var scenario: String
 
-    @Option(help: "WebSocket URL of the server under test (overrides the scenario's target). Repeat it for the nodes of a cluster: users are spread over them round-robin.")
+    @Option(
+        help: ArgumentHelp(
+            "WebSocket URL of the server under test (overrides the scenario's target).",
+            discussion: "Repeat it for the nodes of a cluster: users are spread over them round-robin."))
     var target: [String] = []
 
     @Option(help: "Write the full report (histograms, time series) as JSON to this file.")
@@ -113,7 +116,8 @@ struct RunCommand: AsyncParsableCommand {
 
         let progress: ProgressPrinter? = self.quiet ? nil : ProgressPrinter()
         var options = LoadRunOptions(
-            target: self.target.first, transport: CurlLoadTransport(), threads: self.threads, lateThresholdSeconds: lateSeconds,
+            target: self.target.first, transport: CurlLoadTransport(), threads: self.threads,
+            lateThresholdSeconds: lateSeconds,
             thresholdOverrides: overrides, shard: shard, targets: self.target.count > 1 ? self.target : [])
         if let progress {
             options.onProgress = { progress.show($0) }

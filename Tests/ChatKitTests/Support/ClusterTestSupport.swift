@@ -6,7 +6,8 @@ import NIOCore
 /// within about two seconds.
 func testClusterConfiguration(redis: RedisTestServer, node: String) throws -> ClusterConfiguration {
     ClusterConfiguration(
-        redis: try RedisURL(redis.url), nodeID: node, heartbeatInterval: .milliseconds(200), nodeTTL: .milliseconds(1500),
+        redis: try RedisURL(redis.url), nodeID: node, heartbeatInterval: .milliseconds(200),
+        nodeTTL: .milliseconds(1500),
         client: RedisClientConfiguration(commandTimeout: .seconds(3), maxBackoff: .milliseconds(300)))
 }
 

@@ -27,10 +27,12 @@ final class RedisTestServer: @unchecked Sendable {
     }
 
     private func launch() async throws {
-        let process = try ChildProcess(try Self.executable(), [
-            "--port", String(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--protected-mode", "no", "--loglevel", "warning",
-        ])
+        let process = try ChildProcess(
+            try Self.executable(),
+            [
+                "--port", String(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--protected-mode", "no", "--loglevel", "warning",
+            ])
         self.process = process
         let port = self.port
         try await eventually("redis-server on port \(port)", timeout: .seconds(15)) {
@@ -70,7 +72,9 @@ final class RedisTestServer: @unchecked Sendable {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else { return false }
         let ping = Array("PING\r\n".utf8)
@@ -91,7 +95,9 @@ final class RedisTestServer: @unchecked Sendable {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else { throw TestTimeout(what: "a free port") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
