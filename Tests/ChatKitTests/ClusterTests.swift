@@ -1,5 +1,6 @@
-import ChatKit
+@testable import ChatKit
 import Foundation
+import NIOPosix
 import XCTest
 
 /// Several chat servers sharing one real redis-server: rooms, whispers, presence, history and names span the
@@ -188,6 +189,36 @@ final class ClusterTests: XCTestCase {
         }
     }
 
+    func testMessagesPublishedWhileANodeWasNotSubscribedAreRecoveredFromHistoryInOrder() async throws {
+        let redis = try await RedisTestServer()
+        defer { Task { await redis.stop() } }
+        try await withCluster(nodes: 1, redis: redis) { nodes in
+            let alice = try await ChatTestClient.connect(nodes[0], name: "alice", room: "lobby")
+            let connection = try await RedisConnection.connect(
+                to: try RedisURL(redis.url), group: MultiThreadedEventLoopGroup.singleton)
+            // Cut the node's subscriber connection, then post five messages the way another node would: the
+            // node hears some or none of them live and must recover the rest from the stored history.
+            _ = try await connection.send(["CLIENT", "KILL", "TYPE", "pubsub"]).get()
+            for index in 1...5 {
+                let body = ClusterEvent.body(room: "lobby", from: "remote", content: "r\(index)", id: nil, ts: 1)
+                _ = try await connection.send(["EVAL", ClusterScripts.say, "0", "chatkit:", "lobby", "256", body, "0"])
+                    .get()
+            }
+            try await eventually("the node to be ready again") { nodes[0].isClusterReady == true }
+            for index in 1...5 {
+                guard case .message(let message) = try await self.skipPresence(alice) else {
+                    return XCTFail("no r\(index)")
+                }
+                XCTAssertEqual([message.content, String(message.seq)], ["r\(index)", "\(index)"])
+            }
+            try alice.send(.say(room: "lobby", content: "live", id: nil))
+            guard case .message(let live) = try await self.skipPresence(alice) else { return XCTFail("no live") }
+            XCTAssertEqual([live.content, String(live.seq)], ["live", "6"])
+            connection.close()
+            await alice.close()
+        }
+    }
+
     func testAKilledNodesUsersLeaveAndTheOtherNodeKeepsServing() async throws {
         let redis = try await RedisTestServer()
         defer { Task { await redis.stop() } }
@@ -265,6 +296,14 @@ final class ClusterTests: XCTestCase {
             try alice.send(.say(room: "lobby", content: "lost?", id: "s"))
             guard case .error(.clusterUnavailable, _, "s") = try await alice.next() else {
                 return XCTFail("expected cluster_unavailable")
+            }
+            try alice.send(.join(room: "elsewhere", id: "j"))
+            guard case .error(.clusterUnavailable, _, "j") = try await alice.next() else {
+                return XCTFail("join while degraded")
+            }
+            try alice.send(.whisper(to: "bob", content: "across", id: "wb"))
+            guard case .error(.clusterUnavailable, _, "wb") = try await alice.next() else {
+                return XCTFail("whisper to another node while degraded")
             }
             try alice.send(.whisper(to: "dave", content: "still here", id: "w"))
             guard case .whisper = try await dave.next(), case .whisper = try await alice.next() else {
