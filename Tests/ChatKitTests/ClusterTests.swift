@@ -219,6 +219,32 @@ final class ClusterTests: XCTestCase {
         }
     }
 
+    func testChatserverTakesRedisFromTheEnvironmentAndRefusesABadURL() async throws {
+        let chatserver = try RepositoryPaths.binary("chatserver")
+        let bad = try ChildProcess(chatserver, ["--port", "0", "--redis", "http://127.0.0.1:6379"])
+        let status = try await bad.wait(timeout: .seconds(30))
+        XCTAssertEqual(status, 2, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--redis"), bad.stderr)
+
+        let redis = try await RedisTestServer()
+        defer { Task { await redis.stop() } }
+        let node = try ChildProcess(
+            chatserver, ["--port", "0", "--log-level", "error"],
+            environment: ["CHAT_REDIS_URL": redis.url, "CHAT_NODE_ID": "from-env"])
+        defer { node.terminate() }
+        let line = try await node.firstLine()
+        let port = try XCTUnwrap(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, line)
+        try await eventually("the node to be ready") {
+            (try? await httpRequest(port: port, method: "GET", path: "/readyz").status) == 200
+        }
+        let health = try await httpRequest(port: port, method: "GET", path: "/healthz")
+        XCTAssertEqual(health.json["cluster"] as? String, "ready")
+        XCTAssertEqual(health.json["node"] as? String, "from-env")
+        node.terminate()
+        let exitStatus = try await node.wait(timeout: .seconds(30))
+        XCTAssertEqual(exitStatus, 0, node.stderr)
+    }
+
     func testAKilledNodesUsersLeaveAndTheOtherNodeKeepsServing() async throws {
         let redis = try await RedisTestServer()
         defer { Task { await redis.stop() } }
