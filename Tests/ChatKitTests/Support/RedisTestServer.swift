@@ -7,14 +7,22 @@ import XCTest
 /// persistence, for one test. ``restart()`` stops it (SIGKILL: everything in memory is lost) and starts a new
 /// one on the same port.
 final class RedisTestServer: @unchecked Sendable {
-    let port: Int
+    private(set) var port: Int
     private var process: ChildProcess?
 
     var url: String { "redis://127.0.0.1:\(self.port)" }
 
     init() async throws {
         self.port = try Self.freePort()
-        try await self.launch()
+        // The port was free a moment ago; if another process took it meanwhile, pick another.
+        for attempt in 1...3 {
+            do {
+                try await self.launch()
+                return
+            } catch where attempt < 3 {
+                self.port = try Self.freePort()
+            }
+        }
     }
 
     static func executable() throws -> URL {
