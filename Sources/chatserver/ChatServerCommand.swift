@@ -21,6 +21,7 @@ struct ChatServerCommand: AsyncParsableCommand {
               chatserver --port 8080
               chatserver --port 0 --admin-token secret --history 100 --rate-limit 20
               CHAT_ADMIN_TOKEN=secret chatserver --host 0.0.0.0 --allowed-origins https://chat.example.com
+              chatserver --redis redis://127.0.0.1:6379 --node-id node-a   # one node of a cluster
             """,
         version: ChatKitVersion.current
     )
@@ -82,6 +83,21 @@ struct ChatServerCommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads (default: one per core).")
     var threads = System.coreCount
 
+    @Option(
+        help: ArgumentHelp(
+            "Join a cluster of nodes sharing this Redis: redis://HOST:PORT[/DB].",
+            discussion: "Default: $CHAT_REDIS_URL; unset runs a single node."))
+    var redis: String?
+
+    @Option(help: "This node's id in the cluster (default: $CHAT_NODE_ID, else $HOSTNAME, else random).")
+    var nodeId: String?
+
+    @Option(help: "Seconds between cluster heartbeats.")
+    var heartbeatInterval: Double = 1
+
+    @Option(help: "Seconds a silent node counts as alive; then its users leave and their names are freed.")
+    var nodeTtl: Double = 5
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -121,10 +137,34 @@ struct ChatServerCommand: AsyncParsableCommand {
         }
         guard self.handshakeTimeout > 0 else { throw ValidationError("--handshake-timeout must be positive") }
         guard self.shutdownTimeout >= 0 else { throw ValidationError("--shutdown-timeout must be 0 or more") }
+        if let redis = self.redisURLText {
+            do { _ = try RedisURL(redis) } catch { throw ValidationError("--redis: \(error)") }
+            guard self.mode == .chat && !self.echo else { throw ValidationError("--redis needs --mode chat") }
+        }
+        guard self.heartbeatInterval > 0 else { throw ValidationError("--heartbeat-interval must be positive") }
+        guard self.nodeTtl > self.heartbeatInterval else {
+            throw ValidationError("--node-ttl must be above --heartbeat-interval")
+        }
         guard (1...256).contains(self.threads) else { throw ValidationError("--threads must be from 1 to 256") }
         guard Logger.Level(rawValue: self.logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
+    }
+
+    /// `--redis`, else `$CHAT_REDIS_URL`; empty counts as unset.
+    private var redisURLText: String? {
+        (self.redis ?? ProcessInfo.processInfo.environment["CHAT_REDIS_URL"]).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    private var clusterConfiguration: ClusterConfiguration? {
+        guard let text = self.redisURLText, let url = try? RedisURL(text) else { return nil }
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = ClusterConfiguration(
+            redis: url, heartbeatInterval: .fromSeconds(self.heartbeatInterval), nodeTTL: .fromSeconds(self.nodeTtl))
+        if let nodeID = self.nodeId ?? environment["CHAT_NODE_ID"] ?? environment["HOSTNAME"], !nodeID.isEmpty {
+            configuration.nodeID = nodeID
+        }
+        return configuration
     }
 
     func run() async throws {
@@ -152,7 +192,8 @@ struct ChatServerCommand: AsyncParsableCommand {
             shutdownDeadline: .fromSeconds(self.shutdownTimeout),
             threads: self.threads,
             mode: mode,
-            servesChatPage: !self.noPage
+            servesChatPage: !self.noPage,
+            cluster: self.clusterConfiguration
         )
         let server: ChatServer
         do {
@@ -167,6 +208,7 @@ struct ChatServerCommand: AsyncParsableCommand {
             "mode": "\(mode.rawValue)",
             "url": "\(server.url)", "admin": "\(configuration.adminToken == nil ? "disabled" : "enabled")",
             "page": "\(configuration.servesChatPage && mode == .chat ? server.httpURL + "/" : "off")",
+            "cluster": "\(configuration.cluster.map { "\($0.redis) as \($0.nodeID)" } ?? "none")",
         ])
         let signal = await TerminationSignals.wait()
         logger.info("received \(signal): shutting down")

@@ -26,4 +26,6 @@ public struct ChatErrorCode: RawRepresentable, Hashable, Sendable, Codable, Cust
     public static let rateLimited = ChatErrorCode(rawValue: "rate_limited")
     /// The connection is in as many rooms as the server allows.
     public static let tooManyRooms = ChatErrorCode(rawValue: "too_many_rooms")
+    /// Cluster mode: the request needs the shared Redis, which this node cannot reach right now.
+    public static let clusterUnavailable = ChatErrorCode(rawValue: "cluster_unavailable")
 }

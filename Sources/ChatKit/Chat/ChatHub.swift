@@ -9,24 +9,41 @@ import NIOCore
 /// sent them. Queuing never waits for a socket: a member whose queue is full is a slow consumer and is
 /// disconnected (1008) after the lock is released; the others are not slowed down.
 public final class ChatHub: @unchecked Sendable {
-    private let lock = NIOLock()
-    private var members: [String: ChatMember] = [:]
+    let lock = NIOLock()
+    var members: [String: ChatMember] = [:]
     /// Names promised to connections whose upgrade is in flight, by channel.
-    private var reservations: [String: ObjectIdentifier] = [:]
-    private var rooms: [String: Room] = [:]
-    private let configuration: ServerConfiguration
+    var reservations: [String: ObjectIdentifier] = [:]
+    var rooms: [String: Room] = [:]
+    let configuration: ServerConfiguration
     let stats: ServerStats
+    /// The cluster this hub is part of (`--redis`); `nil` for a single node, which keeps every decision local.
+    /// Set once, before the server accepts connections.
+    private(set) var cluster: ClusterNode?
+    /// Names Redis said another node has, and until when to believe it (hub lock): lets the HTTP answer to a
+    /// refused upgrade say `409 name_taken`.
+    var namesTakenElsewhere: [String: NIODeadline] = [:]
 
     init(configuration: ServerConfiguration, stats: ServerStats) {
         self.configuration = configuration
         self.stats = stats
     }
 
+    /// Makes this hub one node of a cluster. Call before the server accepts connections.
+    func useCluster(_ cluster: ClusterNode) {
+        self.cluster = cluster
+    }
+
     // MARK: Names
 
     /// Whether `name` is in use or promised to a connection being upgraded.
     public func isNameTaken(_ name: String) -> Bool {
-        self.lock.withLock { self.members[name] != nil || self.reservations[name] != nil }
+        self.lock.withLock {
+            if self.members[name] != nil || self.reservations[name] != nil { return true }
+            guard let until = self.namesTakenElsewhere[name] else { return false }
+            if until > .now() { return true }
+            self.namesTakenElsewhere[name] = nil
+            return false
+        }
     }
 
     /// Promises `name` to `channel` until it attaches or closes; `false` when the name is taken.
@@ -39,9 +56,13 @@ public final class ChatHub: @unchecked Sendable {
         if reserved {
             let id = ObjectIdentifier(channel)
             channel.closeFuture.whenComplete { _ in
-                self.lock.withLock {
-                    if self.reservations[name] == id { self.reservations[name] = nil }
+                let abandoned: Bool = self.lock.withLock {
+                    guard self.reservations[name] == id else { return false }
+                    self.reservations[name] = nil
+                    return true
                 }
+                // The upgrade never completed: free the name in the cluster too.
+                if abandoned { self.cluster?.release(name: name) }
             }
         }
         return reserved
@@ -58,12 +79,13 @@ public final class ChatHub: @unchecked Sendable {
             self.sendLocked(.welcome(name: member.name), to: member)
         }
         if let initialRoom {
-            self.join(member, room: initialRoom, id: nil)
+            self.handle(.join(room: initialRoom, id: nil), from: member)
         }
     }
 
     /// Removes a member whose connection closed: it leaves every room, and the others see it go.
     func detach(_ member: ChatMember) {
+        if let cluster = self.cluster { return self.clusterDetach(member, cluster: cluster) }
         let overflowed: [ChatMember] = self.lock.withLock {
             guard self.members[member.name] === member else { return [] }
             self.members[member.name] = nil
@@ -81,6 +103,7 @@ public final class ChatHub: @unchecked Sendable {
 
     /// Carries out one client request.
     func handle(_ frame: ClientFrame, from member: ChatMember) {
+        if let cluster = self.cluster { return self.clusterHandle(frame, from: member, cluster: cluster) }
         switch frame {
         case .join(let room, let id): self.join(member, room: room, id: id)
         case .leave(let room, let id): self.leave(member, room: room, id: id)
@@ -164,7 +187,7 @@ public final class ChatHub: @unchecked Sendable {
     }
 
     /// Whether `content` is within the size limit; answers `too_long` when it is not.
-    private func acceptsContent(_ content: String, id: String?, from member: ChatMember) -> Bool {
+    func acceptsContent(_ content: String, id: String?, from member: ChatMember) -> Bool {
         guard content.utf8.count > self.configuration.maxContentBytes else { return true }
         self.sendError(.tooLong, "content is longer than \(self.configuration.maxContentBytes) bytes", id: id, to: member)
         return false
@@ -185,6 +208,8 @@ public final class ChatHub: @unchecked Sendable {
     // MARK: Operator actions
 
     /// Posts an announcement from `@system` to an existing room; `nil` when the room does not exist.
+    ///
+    /// In cluster mode this only looks at this node's rooms; HTTP uses ``announce(room:content:on:)``.
     public func announce(room roomName: String, content: String) -> ChatMessage? {
         let result: (ChatMessage, [ChatMember])? = self.lock.withLock {
             guard let room = self.rooms[roomName] else { return nil }
@@ -230,7 +255,7 @@ public final class ChatHub: @unchecked Sendable {
 
     // MARK: Sending (the `Locked` ones must run with the lock held)
 
-    private func removeLocked(_ member: ChatMember, from roomName: String) -> [ChatMember] {
+    func removeLocked(_ member: ChatMember, from roomName: String) -> [ChatMember] {
         guard let room = self.rooms[roomName] else { return [] }
         room.members[member.name] = nil
         if room.members.isEmpty {
@@ -241,13 +266,13 @@ public final class ChatHub: @unchecked Sendable {
     }
 
     /// Encodes `frame` once, WebSocket header included, and queues the same bytes on every member of `room`.
-    private func fanOutLocked(_ frame: ServerFrame, in room: Room) -> [ChatMember] {
+    func fanOutLocked(_ frame: ServerFrame, in room: Room) -> [ChatMember] {
         guard !room.members.isEmpty else { return [] }
         return self.queueLocked(Self.encode(frame), to: room.members.values)
     }
 
     /// Queues one encoded text message on each target; the WebSocket frame around it is built here, once.
-    private func queueLocked<Members: Collection>(_ payload: ByteBuffer, to targets: Members) -> [ChatMember]
+    func queueLocked<Members: Collection>(_ payload: ByteBuffer, to targets: Members) -> [ChatMember]
     where Members.Element == ChatMember {
         let frame = WebSocketFrameBytes.serverText(payload)
         var overflowed: [ChatMember] = []
@@ -263,13 +288,13 @@ public final class ChatHub: @unchecked Sendable {
         return overflowed
     }
 
-    private func sendLocked(_ frame: ServerFrame, to member: ChatMember) {
+    func sendLocked(_ frame: ServerFrame, to member: ChatMember) {
         let overflowed = self.queueLocked(Self.encode(frame), to: CollectionOfOne(member))
         // The lock is held: the close only queues a frame and a timer, so it is safe here.
         for member in overflowed { self.closeSlowConsumer(member) }
     }
 
-    private func send(_ frame: ServerFrame, to member: ChatMember) {
+    func send(_ frame: ServerFrame, to member: ChatMember) {
         self.dropSlowConsumers(self.queueLocked(Self.encode(frame), to: CollectionOfOne(member)))
     }
 
@@ -278,11 +303,11 @@ public final class ChatHub: @unchecked Sendable {
         self.send(.error(code: code, message: message, id: id), to: member)
     }
 
-    private func dropSlowConsumers(_ members: [ChatMember]) {
+    func dropSlowConsumers(_ members: [ChatMember]) {
         for member in members { self.closeSlowConsumer(member) }
     }
 
-    private func closeSlowConsumer(_ member: ChatMember) {
+    func closeSlowConsumer(_ member: ChatMember) {
         let reason = "slow consumer: send queue full"
         if member.connection.close(code: WebSocketCloseCode.policyViolation, reason: reason) {
             self.stats.slowConsumersDropped.wrappingIncrement(ordering: .relaxed)

@@ -13,6 +13,8 @@ final class ChatMember: @unchecked Sendable {
     let connection: WebSocketConnection
     /// Rooms the user is in (hub lock).
     var rooms: Set<String> = []
+    /// Cluster mode: rooms whose join is waiting for Redis (hub lock).
+    var joiningRooms: Set<String> = []
 
     init(name: String, connection: WebSocketConnection) {
         self.name = name

@@ -6,8 +6,9 @@ import NIOCore
 /// cross-user facts (who is ready, fan-out receipts). Everything else a user keeps to itself.
 final class LoadRunContext: Sendable {
     let plan: LoadPlan
-    /// WebSocket URL users connect to (a `name` parameter is added in chat mode).
-    let targetURL: WebSocketURL
+    /// WebSocket URLs users connect to (a `name` parameter is added in chat mode): user N uses
+    /// `targetURLs[N % count]`, so several cluster nodes share the users round-robin.
+    let targetURLs: [WebSocketURL]
     let clientConfiguration: ClientConfiguration
     let transport: LoadHTTPTransport?
     /// Base URL that relative `http` step URLs resolve against.
@@ -30,11 +31,12 @@ final class LoadRunContext: Sendable {
     let startNanoseconds: Int64
 
     init(
-        plan: LoadPlan, targetURL: WebSocketURL, clientConfiguration: ClientConfiguration,
+        plan: LoadPlan, targetURLs: [WebSocketURL], clientConfiguration: ClientConfiguration,
         transport: LoadHTTPTransport?, httpBase: String?, adminAuthorization: String?, lateThresholdNanoseconds: Int64
     ) {
         self.plan = plan
-        self.targetURL = targetURL
+        precondition(!targetURLs.isEmpty, "a run needs a target")
+        self.targetURLs = targetURLs
         self.clientConfiguration = clientConfiguration
         self.transport = transport
         self.httpBase = httpBase
@@ -58,10 +60,11 @@ final class LoadRunContext: Sendable {
     /// Monotonic nanoseconds (same clock for every user, so send and receipt times compare).
     static func now() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
 
-    /// The URL user `name` connects to.
-    func url(for name: String) -> WebSocketURL {
-        guard self.scenario.wireProtocol == .chat else { return self.targetURL }
-        var url = self.targetURL
+    /// The URL user `name` (user index `userIndex`) connects to.
+    func url(for name: String, userIndex: Int) -> WebSocketURL {
+        let target = self.targetURLs[userIndex % self.targetURLs.count]
+        guard self.scenario.wireProtocol == .chat else { return target }
+        var url = target
         let separator = url.requestTarget.contains("?") ? "&" : "?"
         let encoded = name.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "=", "+"])) ?? name
         url.requestTarget += "\(separator)name=\(encoded)"

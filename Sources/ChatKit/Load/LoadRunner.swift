@@ -7,6 +7,9 @@ import NIOPosix
 public struct LoadRunOptions: Sendable {
     /// Overrides the scenario's target. With neither, an embedded ChatKit server is started.
     public var target: String?
+    /// Several servers (the nodes of a cluster) instead of one: user N connects to `targets[N % count]`.
+    /// When not empty it replaces `target` and the scenario's target. Default: empty.
+    public var targets: [String]
     /// HTTP calls (pre-flight health, admin stats, `http` steps); `nil` skips them.
     public var transport: LoadHTTPTransport?
     /// Event-loop threads for the simulated users. Default: one per core.
@@ -25,9 +28,11 @@ public struct LoadRunOptions: Sendable {
     public init(
         target: String? = nil, transport: LoadHTTPTransport? = nil, threads: Int = System.coreCount,
         lateThresholdSeconds: Double = 0.010, thresholdOverrides: [Threshold] = [], shard: (index: Int, count: Int) = (0, 1),
-        onProgress: (@Sendable (LoadProgress) -> Void)? = nil, onEmbeddedServer: (@Sendable (String) -> Void)? = nil
+        onProgress: (@Sendable (LoadProgress) -> Void)? = nil, onEmbeddedServer: (@Sendable (String) -> Void)? = nil,
+        targets: [String] = []
     ) {
         self.target = target
+        self.targets = targets
         self.transport = transport
         self.threads = threads
         self.lateThresholdSeconds = lateThresholdSeconds
@@ -81,9 +86,11 @@ public enum LoadRunner {
 
         // Where to connect: the option, the scenario, or an embedded server.
         var embeddedServer: ChatServer?
-        let targetText: String
-        if let target = options.target ?? scenario.target {
-            targetText = target
+        let targetTexts: [String]
+        if !options.targets.isEmpty {
+            targetTexts = options.targets
+        } else if let target = options.target ?? scenario.target {
+            targetTexts = [target]
         } else {
             guard scenario.wireProtocol == .chat else {
                 throw LoadRunError.invalid("protocol raw needs a target: give --target or \"target\"")
@@ -91,12 +98,12 @@ public enum LoadRunner {
             let server = try await ChatServer.start(configuration: ServerConfiguration(
                 port: 0, webSocket: WebSocketConfiguration(sendQueueLimit: 4096), threads: max(1, System.coreCount / 2)))
             embeddedServer = server
-            targetText = server.url
+            targetTexts = [server.url]
             options.onEmbeddedServer?(server.url)
         }
         do {
             let report = try await Self.run(
-                plan: plan, targetText: targetText, embedded: embeddedServer != nil, options: options,
+                plan: plan, targetTexts: targetTexts, embedded: embeddedServer != nil, options: options,
                 startedAt: startedAt, cpuAtStart: cpuAtStart)
             try? await embeddedServer?.shutdown()
             return report
@@ -107,14 +114,21 @@ public enum LoadRunner {
     }
 
     private static func run(
-        plan: LoadPlan, targetText: String, embedded: Bool, options: LoadRunOptions, startedAt: Date, cpuAtStart: Double
+        plan: LoadPlan, targetTexts: [String], embedded: Bool, options: LoadRunOptions, startedAt: Date,
+        cpuAtStart: Double
     ) async throws -> LoadReport {
         let scenario = plan.scenario
-        let targetURL: WebSocketURL
-        do { targetURL = try WebSocketURL(targetText) } catch { throw LoadRunError.invalid("target: \(error)") }
-        try await Self.preflight(targetURL, transport: options.transport, protocol: scenario.wireProtocol)
+        var targetURLs: [WebSocketURL] = []
+        for text in targetTexts {
+            do { targetURLs.append(try WebSocketURL(text)) } catch { throw LoadRunError.invalid("target: \(error)") }
+        }
+        for targetURL in targetURLs {
+            try await Self.preflight(targetURL, transport: options.transport, protocol: scenario.wireProtocol)
+        }
+        // The report names every target (comma-separated); HTTP calls go to the first one.
+        let targetText = targetTexts.joined(separator: ",")
 
-        let httpBase = scenario.admin?.url ?? LoadURLs.httpBase(of: targetText)
+        let httpBase = scenario.admin?.url ?? LoadURLs.httpBase(of: targetTexts[0])
         let adminToken = scenario.admin?.token ?? ProcessInfo.processInfo.environment["CHAT_ADMIN_TOKEN"]
         let adminAuthorization = adminToken.flatMap { $0.isEmpty ? nil : "Bearer \($0)" }
         let statsBefore = await Self.adminStats(httpBase, adminAuthorization, options.transport, scenario)
@@ -125,7 +139,7 @@ public enum LoadRunner {
         clientConfiguration.webSocket.pingInterval = nil  // the server pings; users answer
         clientConfiguration.webSocket.sendQueueLimit = 65_536
         let context = LoadRunContext(
-            plan: plan, targetURL: targetURL, clientConfiguration: clientConfiguration, transport: options.transport,
+            plan: plan, targetURLs: targetURLs, clientConfiguration: clientConfiguration, transport: options.transport,
             httpBase: httpBase, adminAuthorization: adminAuthorization,
             lateThresholdNanoseconds: Int64(options.lateThresholdSeconds * 1e9))
         let loops = Array(group.makeIterator())

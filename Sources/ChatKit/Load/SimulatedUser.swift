@@ -63,7 +63,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         self.eventLoop.assertInEventLoop()
         self.connectStartedNanoseconds = LoadRunContext.now()
         self.metrics.update { $0.connectAttempts += 1 }
-        let url = self.run.url(for: self.name)
+        let url = self.run.url(for: self.name, userIndex: self.planned.index)
         WebSocketClient.connect(
             to: url, configuration: self.run.clientConfiguration, eventLoop: self.eventLoop, makeDelegate: { self }
         ).whenComplete { result in

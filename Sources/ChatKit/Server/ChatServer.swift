@@ -64,6 +64,14 @@ public final class ChatServer: Sendable {
         let ownsGroup = group == nil
         let group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         let context = ServerContext(configuration: configuration)
+        var cluster: ClusterNode?
+        if let clusterConfiguration = configuration.cluster, configuration.mode == .chat {
+            let node = ClusterNode(
+                configuration: clusterConfiguration, historyLimit: configuration.historySize, group: group,
+                logger: logger)
+            context.hub.useCluster(node)
+            cluster = node
+        }
         let children = ChildChannels()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -83,6 +91,8 @@ public final class ChatServer: Sendable {
                 try? await channel.close()
                 throw ChannelError.unknownLocalAddress
             }
+            // Serving starts degraded; the node becomes ready once Redis is reached (in the background).
+            cluster?.start(hub: context.hub)
             return ChatServer(
                 context: context, group: group, ownsGroup: ownsGroup, serverChannel: channel,
                 localAddress: localAddress, children: children, logger: logger)
@@ -104,7 +114,8 @@ public final class ChatServer: Sendable {
                 case .success where configuration.mode != .chat:
                     return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
                 case .success(let accepted) where context.hub.reserve(accepted.name, for: channel):
-                    return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
+                    // In a cluster the name must also be free on every other node (SET NX in Redis).
+                    return context.hub.claimInCluster(accepted.name, for: channel).map { $0 ? HTTPHeaders() : nil }
                 default:
                     // Refused: the request goes on to HTTPServerHandler, which explains why.
                     return channel.eventLoop.makeSucceededFuture(nil)
@@ -167,10 +178,18 @@ public final class ChatServer: Sendable {
             timeout.cancel()
         }
         for channel in self.children.all() { try? await channel.close() }
+        await self.context.hub.cluster?.shutdown()
         if self.ownsGroup {
             try await self.group.shutdownGracefully()
         }
     }
+
+    /// Cluster mode: whether this node reaches Redis and is in line with it (`/readyz` says `ready`); `nil` for a
+    /// single node.
+    public var isClusterReady: Bool? { self.context.hub.cluster?.isReady }
+
+    /// Cluster mode: this node's id; `nil` for a single node.
+    public var clusterNodeID: String? { self.context.hub.cluster?.nodeID }
 
     /// Completes when the listening socket is closed.
     public var onClose: EventLoopFuture<Void> { self.serverChannel.closeFuture }

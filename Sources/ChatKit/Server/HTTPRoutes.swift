@@ -7,6 +7,42 @@ import NIOHTTP1
 struct HTTPRoutes {
     let server: ServerContext
 
+    /// The answer to requests that must wait for the cluster (an announcement in cluster mode), or `nil` when
+    /// ``respond(to:body:)`` answers at once.
+    func deferredResponse(
+        to head: HTTPRequestHead, body: ByteBuffer?, on eventLoop: EventLoop
+    ) -> EventLoopFuture<HTTPResponse>? {
+        guard self.server.hub.cluster != nil, head.method == .POST else { return nil }
+        let segments = RequestTarget(head.uri).segments
+        guard segments.count == 4, segments[0] == "admin", segments[1] == "rooms", segments[3] == "messages" else {
+            return nil
+        }
+        // A missing token or a bad body is answered by respond(to:body:) as usual; only the posting waits.
+        let room = segments[2]
+        guard self.isAuthorized(head), case .success(let content) = self.announcement(body: body) else { return nil }
+        do {
+            return self.server.hub.announce(room: room, content: content, on: eventLoop).map { message in
+                guard let message else { return .error(.notFound, "unknown_room", "no room named \"\(room)\"") }
+                return .json(.created, message)
+            }.recover { _ in
+                .error(.serviceUnavailable, "cluster_unavailable", "the chat cluster is unavailable: try again later")
+            }
+        }
+    }
+
+    /// A response carried as an error, so body checks can share `Result`.
+    struct HTTPResponseFailure: Error {
+        var response: HTTPResponse
+        init(_ response: HTTPResponse) { self.response = response }
+    }
+
+    private func isAuthorized(_ head: HTTPRequestHead) -> Bool {
+        guard let token = self.server.configuration.adminToken, !token.isEmpty,
+            let authorization = head.headers.first(name: "Authorization")
+        else { return false }
+        return Self.constantTimeEqual(authorization, "Bearer \(token)")
+    }
+
     func respond(to head: HTTPRequestHead, body: ByteBuffer?) -> HTTPResponse {
         let target = RequestTarget(head.uri)
         let segments = target.segments
@@ -19,6 +55,10 @@ struct HTTPRoutes {
             return self.only(.GET, head) { self.readiness() }
         case "ws" where segments.count == 1 && self.server.isDraining.load(ordering: .relaxed):
             return .error(.serviceUnavailable, "shutting_down", "the server is shutting down")
+        case "ws" where segments.count == 1 && self.server.hub.cluster?.isReady == false:
+            return .error(
+                .serviceUnavailable, "cluster_unavailable",
+                "this node cannot reach the cluster's Redis: connect to another node or try again later")
         case _ where self.server.configuration.mode != .chat && head.headers[canonicalForm: "upgrade"].contains(where: {
             $0.lowercased() == "websocket"
         }):
@@ -63,6 +103,10 @@ struct HTTPRoutes {
         var uptimeSeconds: Double
         var connections: Int
         var rooms: Int
+        /// Cluster mode only: `ready` or `degraded`.
+        var cluster: String?
+        /// Cluster mode only: this node's id.
+        var node: String?
     }
 
     private func health() -> HTTPResponse {
@@ -72,12 +116,17 @@ struct HTTPRoutes {
             status: draining ? "draining" : "ok",
             uptimeSeconds: (uptime * 1000).rounded() / 1000,
             connections: self.server.stats.connectionsCurrent.load(ordering: .relaxed),
-            rooms: self.server.hub.roomCount))
+            rooms: self.server.hub.roomCount,
+            cluster: self.server.hub.cluster.map { $0.isReady ? "ready" : "degraded" },
+            node: self.server.hub.cluster?.nodeID))
     }
 
     private func readiness() -> HTTPResponse {
         if self.server.isDraining.load(ordering: .relaxed) {
             return .json(.serviceUnavailable, ["status": "draining"])
+        }
+        if self.server.hub.cluster?.isReady == false {
+            return .json(.serviceUnavailable, ["status": "degraded"])
         }
         return .json(.ok, ["status": "ready"])
     }
@@ -132,21 +181,34 @@ struct HTTPRoutes {
         var content: String
     }
 
-    private func announce(room: String, body: ByteBuffer?) -> HTTPResponse {
+    /// The content of an announcement body, or the response explaining why it is not one.
+    private func announcement(body: ByteBuffer?) -> Result<String, HTTPResponseFailure> {
         guard let body, body.readableBytes > 0 else {
-            return .error(.badRequest, "missing_body", "send a JSON body {\"content\": \"…\"}")
+            return .failure(HTTPResponseFailure(
+                .error(.badRequest, "missing_body", "send a JSON body {\"content\": \"…\"}")))
         }
         let announcement: Announcement
         do {
             announcement = try JSONDecoder().decode(Announcement.self, from: Data(body.readableBytesView))
         } catch {
-            return .error(.badRequest, "bad_json", "body must be a JSON object with a string field \"content\"")
+            return .failure(HTTPResponseFailure(
+                .error(.badRequest, "bad_json", "body must be a JSON object with a string field \"content\"")))
         }
         let limit = self.server.configuration.maxContentBytes
         guard announcement.content.utf8.count <= limit else {
-            return .error(.badRequest, "too_long", "content is longer than \(limit) bytes")
+            return .failure(HTTPResponseFailure(
+                .error(.badRequest, "too_long", "content is longer than \(limit) bytes")))
         }
-        guard let message = self.server.hub.announce(room: room, content: announcement.content) else {
+        return .success(announcement.content)
+    }
+
+    private func announce(room: String, body: ByteBuffer?) -> HTTPResponse {
+        let content: String
+        switch self.announcement(body: body) {
+        case .failure(let failure): return failure.response
+        case .success(let text): content = text
+        }
+        guard let message = self.server.hub.announce(room: room, content: content) else {
             return .error(.notFound, "unknown_room", "no room named \"\(room)\"")
         }
         return .json(.created, message)

@@ -50,6 +50,19 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard let head = self.head else { return }
             self.requestTimer?.cancel()
             self.requestTimer = nil
+            if !self.bodyTooLarge,
+                let deferred = self.routes.deferredResponse(to: head, body: self.body, on: context.eventLoop)
+            {
+                // Cluster mode: the answer waits for Redis. Nothing else is read meanwhile on this connection.
+                self.head = nil
+                self.body = nil
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                deferred.whenSuccess { response in
+                    let (handler, context) = bound.value
+                    handler.write(response, for: head, keepAlive: head.isKeepAlive, context: context)
+                }
+                return
+            }
             let response = self.bodyTooLarge
                 ? HTTPResponse.error(
                     .payloadTooLarge, "body_too_large", "request body over \(self.configuration.maxRequestBodyBytes) bytes")

@@ -37,6 +37,9 @@ public struct ServerConfiguration: Sendable {
     public var mode: ServerMode
     /// Whether `GET /` serves the browser chat page (chat mode only); `false` makes `/` a 404. Default `true`.
     public var servesChatPage: Bool
+    /// The cluster this server is a node of (shared Redis, `chatserver --redis`); `nil` (default) for a
+    /// single node. Chat mode only.
+    public var cluster: ClusterConfiguration?
 
     /// Creates a configuration; every argument has the documented default.
     public init(
@@ -55,7 +58,8 @@ public struct ServerConfiguration: Sendable {
         shutdownDeadline: TimeAmount = .seconds(5),
         threads: Int = System.coreCount,
         mode: ServerMode = .chat,
-        servesChatPage: Bool = true
+        servesChatPage: Bool = true,
+        cluster: ClusterConfiguration? = nil
     ) {
         self.host = host
         self.port = port
@@ -73,5 +77,6 @@ public struct ServerConfiguration: Sendable {
         self.threads = threads
         self.mode = mode
         self.servesChatPage = servesChatPage
+        self.cluster = cluster
     }
 }

@@ -35,8 +35,11 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "The scenario file (JSON).")
     var scenario: String
 
-    @Option(help: "WebSocket URL of the server under test (overrides the scenario's target).")
-    var target: String?
+    @Option(
+        help: ArgumentHelp(
+            "WebSocket URL of the server under test (overrides the scenario's target).",
+            discussion: "Repeat it for the nodes of a cluster: users are spread over them round-robin."))
+    var target: [String] = []
 
     @Option(help: "Write the full report (histograms, time series) as JSON to this file.")
     var out: String?
@@ -105,7 +108,7 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("\(error)")
             throw ExitCode(2)
         }
-        if let target = self.target {
+        for target in self.target {
             do { _ = try WebSocketURL(target) } catch {
                 Console.error("--target: \(error)")
                 throw ExitCode(2)
@@ -132,8 +135,9 @@ struct RunCommand: AsyncParsableCommand {
 
         let progress: ProgressPrinter? = self.quiet ? nil : ProgressPrinter()
         var options = LoadRunOptions(
-            target: self.target, transport: CurlLoadTransport(), threads: self.threads, lateThresholdSeconds: lateSeconds,
-            thresholdOverrides: overrides, shard: shard)
+            target: self.target.first, transport: CurlLoadTransport(), threads: self.threads,
+            lateThresholdSeconds: lateSeconds,
+            thresholdOverrides: overrides, shard: shard, targets: self.target.count > 1 ? self.target : [])
         if progress != nil || liveLog != nil {
             options.onProgress = { [liveLog] update in
                 liveLog?.append(update)
