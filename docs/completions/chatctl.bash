@@ -187,8 +187,8 @@ _chatctl() {
 _chatctl_run() {
     repeating_flags=()
     non_repeating_flags=(--quiet --dry-run --version -h --help)
-    repeating_options=(--threshold)
-    non_repeating_options=(--target --out --html --junit --live --protocol --seed --threads --late-threshold --shard)
+    repeating_options=(--target --threshold)
+    non_repeating_options=(--out --html --junit --live --protocol --seed --threads --late-threshold --shard)
     __chatctl_offer_flags_options 1
 
     # Offer option value completions

@@ -23,7 +23,7 @@ function __chatctl_parse_tokens -S
         __chatctl_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'run'
-            __chatctl_parse_subcommand 1 'target=' 'out=' 'html=' 'junit=' 'live=' 'threshold=+' 'protocol=' 'seed=' 'threads=' 'late-threshold=' 'shard=' 'quiet' 'dry-run' 'version' 'h/help'
+            __chatctl_parse_subcommand 1 'target=+' 'out=' 'html=' 'junit=' 'live=' 'threshold=+' 'protocol=' 'seed=' 'threads=' 'late-threshold=' 'shard=' 'quiet' 'dry-run' 'version' 'h/help'
         case 'report'
             __chatctl_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -122,7 +122,7 @@ complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_positional "cha
 complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_positional "chatctl" -eq 1' -fa 'admin' -d 'Inspect and manage a running chat server through its admin API.'
 complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_positional "chatctl" -eq 1' -fa 'autobahn' -d 'Run an Autobahn|Testsuite fuzzing server\'s cases with ChatKit\'s WebSocket client.'
 complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_positional "chatctl" -eq 1' -fa 'help' -d 'Show subcommand help information.'
-complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_flags_or_options "chatctl run" target' -l 'target' -d 'WebSocket URL of the server under test (overrides the scenario\'s target).' -rfka ''
+complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_flags_or_options "chatctl run"' -l 'target' -d 'WebSocket URL of the server under test (overrides the scenario\'s target).' -rfka ''
 complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_flags_or_options "chatctl run" out' -l 'out' -d 'Write the full report (histograms, time series) as JSON to this file.' -rfka ''
 complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_flags_or_options "chatctl run" html' -l 'html' -d 'Write the report as one self-contained HTML page (charts, thresholds, summary).' -rfka ''
 complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_flags_or_options "chatctl run" junit' -l 'junit' -d 'Write the thresholds as JUnit XML: one test case per threshold, in a suite named after the scenario.' -rfka ''

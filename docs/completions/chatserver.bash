@@ -163,9 +163,9 @@ _chatserver() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--echo --version -h --help)
+    local -a non_repeating_flags=(--echo --no-page --version -h --help)
     local -a repeating_options=(--allowed-origins)
-    local -a non_repeating_options=(--host --port --admin-token --max-message-bytes --mode --max-content-bytes --history --send-queue --rate-limit --rate-burst --ping-interval --pong-timeout --handshake-timeout --shutdown-timeout --threads --log-level)
+    local -a non_repeating_options=(--host --port --admin-token --max-message-bytes --mode --max-content-bytes --history --send-queue --rate-limit --rate-burst --ping-interval --pong-timeout --handshake-timeout --shutdown-timeout --threads --redis --node-id --heartbeat-interval --node-ttl --log-level)
     __chatserver_offer_flags_options 0
 
     # Offer option value completions
@@ -217,6 +217,18 @@ _chatserver() {
         return
         ;;
     '--threads')
+        return
+        ;;
+    '--redis')
+        return
+        ;;
+    '--node-id')
+        return
+        ;;
+    '--heartbeat-interval')
+        return
+        ;;
+    '--node-ttl')
         return
         ;;
     '--log-level')

@@ -20,7 +20,7 @@ function __chatserver_parse_tokens -S
     set -l unparsed_tokens (__chatserver_tokens -pc)
     switch $unparsed_tokens[1]
     case 'chatserver'
-        __chatserver_parse_subcommand 0 'host=' 'port=' 'admin-token=' 'max-message-bytes=' 'mode=' 'echo' 'max-content-bytes=' 'history=' 'send-queue=' 'rate-limit=' 'rate-burst=' 'allowed-origins=+' 'ping-interval=' 'pong-timeout=' 'handshake-timeout=' 'shutdown-timeout=' 'threads=' 'log-level=' 'version' 'h/help'
+        __chatserver_parse_subcommand 0 'host=' 'port=' 'admin-token=' 'max-message-bytes=' 'mode=' 'echo' 'no-page' 'max-content-bytes=' 'history=' 'send-queue=' 'rate-limit=' 'rate-burst=' 'allowed-origins=+' 'ping-interval=' 'pong-timeout=' 'handshake-timeout=' 'shutdown-timeout=' 'threads=' 'redis=' 'node-id=' 'heartbeat-interval=' 'node-ttl=' 'log-level=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __chatserver_parse_subcommand -r 1 'version'
@@ -83,6 +83,7 @@ complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" max-message-bytes' -l 'max-message-bytes' -d 'Largest WebSocket message accepted, in bytes; larger ones are closed with 1009 (default 64 KiB; 16 MiB in echo mode).' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" mode' -l 'mode' -d 'chat: the chat protocol on /ws; broadcast: every text frame to everyone, any path (like gorilla\'s chat example); echo: every message back to its sender, any path (conformance testing).' -rfka 'chat broadcast echo'
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" echo' -l 'echo' -d 'Shorthand for --mode echo.'
+complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" no-page' -l 'no-page' -d 'Do not serve the browser chat page at GET / (it answers 404 then).'
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" max-content-bytes' -l 'max-content-bytes' -d 'Longest say/whisper content, in UTF-8 bytes; longer gets error too_long.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" history' -l 'history' -d 'Messages each room keeps and replays to members who join.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" send-queue' -l 'send-queue' -d 'Messages that may wait for one slow client before it is dropped with close 1008.' -rfka ''
@@ -94,6 +95,10 @@ complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" handshake-timeout' -l 'handshake-timeout' -d 'Seconds a connection may take to send a complete HTTP request or upgrade.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" shutdown-timeout' -l 'shutdown-timeout' -d 'Seconds shutdown waits for clients to answer close 1001.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" threads' -l 'threads' -d 'Event-loop threads (default: one per core).' -rfka ''
+complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" redis' -l 'redis' -d 'Join a cluster of nodes sharing this Redis: redis://HOST:PORT[/DB].' -rfka ''
+complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" node-id' -l 'node-id' -d 'This node\'s id in the cluster (default: $CHAT_NODE_ID, else $HOSTNAME, else random).' -rfka ''
+complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" heartbeat-interval' -l 'heartbeat-interval' -d 'Seconds between cluster heartbeats.' -rfka ''
+complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" node-ttl' -l 'node-ttl' -d 'Seconds a silent node counts as alive; then its users leave and their names are freed.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" log-level' -l 'log-level' -d 'Log level: trace, debug, info, notice, warning, error, critical.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" version' -l 'version' -d 'Show the version.'
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" h help' -s 'h' -l 'help' -d 'Show help information.'
