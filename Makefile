@@ -2,7 +2,7 @@
 SWIFT ?= swift
 CONFIG ?= debug
 
-.PHONY: run test deps build release server clean
+.PHONY: run test deps build release server clean fuzz
 
 SCENARIO ?= scenarios/burst.json
 
@@ -20,6 +20,10 @@ server: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## Build the libFuzzer targets and run each for FUZZ_SECONDS (default 60) on a copy of its corpus (docs/fuzzing.md).
+fuzz:
+	bash .ci/fuzz
 
 ## Install system packages and the Python venv the tests use (only what is missing).
 deps:
