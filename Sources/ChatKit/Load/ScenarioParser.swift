@@ -146,7 +146,8 @@ private struct JSONReader {
     mutating func sendRate(_ object: [String: Any], count: Int, _ path: String) -> Double? {
         guard let rate = self.rate(object["rate"], "\(path).rate") else { return nil }
         if rate > 0 && Double(count - 1) / rate > ScenarioUnits.maxSeconds {
-            self.problem("\(path).rate", "\(count) sends at \(Self.describe(object["rate"] ?? NSNull())) take more than a year")
+            let rateText = Self.describe(object["rate"] ?? NSNull())
+            self.problem("\(path).rate", "\(count) sends at \(rateText) take more than a year")
             return nil
         }
         return rate

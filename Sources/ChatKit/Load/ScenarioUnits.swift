@@ -17,7 +17,9 @@ public enum ScenarioUnits {
         let units: [(suffix: String, scale: Double)] = [("ms", 0.001), ("us", 0.000_001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             // 400 nines and `h` is a finite number of hours but not of seconds.
-            guard let value = Self.plainNumber(text.dropLast(suffix.count)), (value * scale).isFinite else { return nil }
+            guard let value = Self.plainNumber(text.dropLast(suffix.count)), (value * scale).isFinite else {
+                return nil
+            }
             return value * scale
         }
         return allowBareNumber ? Self.plainNumber(Substring(text)) : nil

@@ -12,12 +12,13 @@ public func fuzzChatFramesTestOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: I
     return 0
 }
 #else
-/// Replays the corpus files or directories named on the command line (`FuzzChatFrames Tests/fuzz/corpus/FuzzChatFrames`).
+/// Replays the corpus files or directories named on the command line:
+/// `FuzzChatFrames Tests/fuzz/corpus/FuzzChatFrames`.
 @main
 enum FuzzChatFramesMain {
     static func main() {
-        CorpusReplayer.run(
-            target: "FuzzChatFrames", arguments: Array(CommandLine.arguments.dropFirst()), check: ChatFrameInvariants.check)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        CorpusReplayer.run(target: "FuzzChatFrames", arguments: arguments, check: ChatFrameInvariants.check)
     }
 }
 #endif

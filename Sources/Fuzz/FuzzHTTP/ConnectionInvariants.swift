@@ -22,8 +22,9 @@ enum ConnectionInvariants {
         if upgraded == nil {
             if connection.isOpenAfterInput {
                 // Counted when the input was all delivered: closing later may add NIO's 400 for a cut-off request.
-                let answered = HTTPResponseReader.read(Array(connection.output.prefix(connection.outputCountAfterInput))) {
-                    index in index < requests.heads.count && requests.heads[index].method == .HEAD
+                let outputThen = Array(connection.output.prefix(connection.outputCountAfterInput))
+                let answered = HTTPResponseReader.read(outputThen) { index in
+                    index < requests.heads.count && requests.heads[index].method == .HEAD
                 }.responses.count
                 fuzzRequire(!requests.isMalformed, "malformed HTTP, and the connection stays open")
                 fuzzRequire(
@@ -47,7 +48,8 @@ enum ConnectionInvariants {
         if response.status == 101 {
             fuzzRequire(request?.method == .GET, "\(what) upgrades a \(String(describing: request?.method)) request")
             fuzzRequire(
-                response.values("upgrade").map { $0.lowercased() } == ["websocket"], "\(what) without Upgrade: websocket")
+                response.values("upgrade").map { $0.lowercased() } == ["websocket"],
+                "\(what) without Upgrade: websocket")
             return
         }
         if response.status == 400 && requests.mayEndWithBadRequest && isLast && index == requests.completeCount {

@@ -12,12 +12,13 @@ public func fuzzHTTPTestOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int) ->
     return 0
 }
 #else
-/// Replays the corpus files or directories named on the command line (`FuzzHTTP Tests/fuzz/corpus/FuzzHTTP`).
+/// Replays the corpus files or directories named on the command line:
+/// `FuzzHTTP Tests/fuzz/corpus/FuzzHTTP`.
 @main
 enum FuzzHTTPMain {
     static func main() {
-        CorpusReplayer.run(
-            target: "FuzzHTTP", arguments: Array(CommandLine.arguments.dropFirst()), check: HTTPInvariants.check)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        CorpusReplayer.run(target: "FuzzHTTP", arguments: arguments, check: HTTPInvariants.check)
     }
 }
 #endif

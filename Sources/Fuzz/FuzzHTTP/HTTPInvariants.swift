@@ -42,7 +42,8 @@ enum HTTPInvariants {
         var names: [String] = []
         for connection in connections {
             if Self.isVerbose {
-                FileHandle.standardError.write(Data("--- connection wrote:\n".utf8) + Data(connection.output) + Data("\n".utf8))
+                let shown = Data("--- connection wrote:\n".utf8) + Data(connection.output) + Data("\n".utf8)
+                FileHandle.standardError.write(shown)
             }
             names += ConnectionInvariants.check(connection, mode: layout.mode)
             names += ReferenceRequests(connection.input).heads.compactMap { Self.requestedName($0.uri) }

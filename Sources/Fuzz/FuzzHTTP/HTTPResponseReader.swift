@@ -32,15 +32,16 @@ enum HTTPResponseReader {
             var lines = headText.components(separatedBy: "\r\n")
             let statusLine = lines.removeFirst()
             let parts = statusLine.split(separator: " ", maxSplits: 2)
-            guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]), (100...599).contains(status)
+            guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]),
+                (100...599).contains(status)
             else { fuzzFail("response \(responses.count) has the status line \"\(statusLine)\"") }
             var headers: [(name: String, value: String)] = []
             for line in lines {
                 guard let colon = line.firstIndex(of: ":") else {
                     fuzzFail("response \(responses.count) has the header line \"\(line)\"")
                 }
-                headers.append((
-                    line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                headers.append((line[..<colon].lowercased(), value))
             }
             var response = WireResponse(statusLine: statusLine, status: status, headers: headers, body: [])
             if status == 101 {
@@ -53,7 +54,7 @@ enum HTTPResponseReader {
             }
             let bodyLength = isHEAD(responses.count) ? 0 : length
             guard bytes.count - index >= bodyLength else {
-                fuzzFail("response \(responses.count) (\(statusLine)) has \(bytes.count - index) of \(length) body bytes")
+                fuzzFail("response \(responses.count) (\(statusLine)): \(bytes.count - index) of \(length) body bytes")
             }
             response.body = Array(bytes[index..<(index + bodyLength)])
             index += bodyLength

@@ -36,8 +36,8 @@ enum ServerFrameReader {
             }
             guard bytes.count - index >= length else { fuzzFail("a frame of \(length) bytes is cut off") }
             let opcode = first & 0x0F
-            fuzzRequire(
-                [Self.text, Self.binary, Self.close, Self.ping, Self.pong].contains(opcode), "a frame with opcode \(opcode)")
+            let knownOpcodes = [Self.text, Self.binary, Self.close, Self.ping, Self.pong]
+            fuzzRequire(knownOpcodes.contains(opcode), "a frame with opcode \(opcode)")
             if opcode >= Self.close {
                 fuzzRequire(length <= 125, "a control frame of \(length) bytes")
             }

@@ -12,12 +12,13 @@ public func fuzzScenarioTestOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int
     return 0
 }
 #else
-/// Replays the corpus files or directories named on the command line (`FuzzScenario Tests/fuzz/corpus/FuzzScenario`).
+/// Replays the corpus files or directories named on the command line:
+/// `FuzzScenario Tests/fuzz/corpus/FuzzScenario`.
 @main
 enum FuzzScenarioMain {
     static func main() {
-        CorpusReplayer.run(
-            target: "FuzzScenario", arguments: Array(CommandLine.arguments.dropFirst()), check: ScenarioInvariants.check)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        CorpusReplayer.run(target: "FuzzScenario", arguments: arguments, check: ScenarioInvariants.check)
     }
 }
 #endif

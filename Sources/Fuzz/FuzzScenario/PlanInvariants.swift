@@ -7,7 +7,8 @@ import FuzzSupport
 enum PlanInvariants {
     static func check(_ scenario: Scenario, maxArrivals: Int) {
         let plan = LoadPlan(scenario: scenario)
-        fuzzRequire(plan.users.count == scenario.userCount, "\(plan.users.count) planned users, \(scenario.userCount) declared")
+        fuzzRequire(
+            plan.users.count == scenario.userCount, "\(plan.users.count) planned users, \(scenario.userCount) declared")
         var names = Set<String>()
         for user in plan.users {
             if let problem = NameRules.userNameProblem(user.name) {
@@ -45,10 +46,14 @@ enum PlanInvariants {
             count += 1
             let offset = arrival.offsetSeconds
             fuzzRequire(offset.isFinite, "\(path): arrival \(count) at \(offset) s")
-            fuzzRequire(offset >= previousOffset - 1e-9, "\(path): arrival \(count) at \(offset) s, before \(previousOffset) s")
-            fuzzRequire(offset <= arrivals.seconds * (1 + 1e-9) + 1e-9, "\(path): arrival at \(offset) s of \(arrivals.seconds)")
+            fuzzRequire(
+                offset >= previousOffset - 1e-9, "\(path): arrival \(count) at \(offset) s, before \(previousOffset) s")
+            fuzzRequire(
+                offset <= arrivals.seconds * (1 + 1e-9) + 1e-9,
+                "\(path): arrival at \(offset) s of \(arrivals.seconds)")
             previousOffset = offset
-            fuzzRequire(plan.users.indices.contains(arrival.userIndex), "\(path): arrival for user \(arrival.userIndex)")
+            fuzzRequire(
+                plan.users.indices.contains(arrival.userIndex), "\(path): arrival for user \(arrival.userIndex)")
             let user = plan.users[arrival.userIndex]
             if let groupIndex {
                 fuzzRequire(user.groupIndex == groupIndex, "\(path): arrival for a user outside group \(groupIndex)")
@@ -57,7 +62,7 @@ enum PlanInvariants {
             case .say:
                 fuzzRequire(arrival.targetIndex == nil, "\(path): a say arrival with a whisper target")
                 if let room = arrival.room {
-                    fuzzRequire(user.rooms.contains(room), "\(path): \(user.name) says in \(room), not one of its rooms")
+                    fuzzRequire(user.rooms.contains(room), "\(path): \(user.name) says in \(room), not its room")
                 } else {
                     fuzzRequire(user.rooms.isEmpty, "\(path): no room for \(user.name), who has rooms")
                 }
@@ -69,6 +74,7 @@ enum PlanInvariants {
                 }
             }
         }
-        fuzzRequire(count == schedule.totalCount, "\(path): \(count) arrivals generated, \(schedule.totalCount) announced")
+        fuzzRequire(
+            count == schedule.totalCount, "\(path): \(count) arrivals generated, \(schedule.totalCount) announced")
     }
 }

@@ -39,7 +39,8 @@ package enum CorpusReplayer {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return nil }
         return names.filter { !$0.hasPrefix(".") }.sorted().map { "\(path)/\($0)" }.filter { file in
             var isSubdirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: file, isDirectory: &isSubdirectory) && !isSubdirectory.boolValue
+            let exists = FileManager.default.fileExists(atPath: file, isDirectory: &isSubdirectory)
+            return exists && !isSubdirectory.boolValue
         }
     }
 
