@@ -7,7 +7,7 @@ import NIOHTTP1
 /// (or the connection was closed), responses are JSON with a `Content-Length` (the bare `400` NIO sends for
 /// malformed HTTP aside, docs/protocol.md), errors have a code and a message, malformed and idle HTTP
 /// connections are closed, and after a `101` the server speaks correct WebSocket and, in chat mode, the
-/// protocol's frames, `welcome` first.
+/// protocol's frames in the order it promises (``ChatStreamInvariants``).
 enum ConnectionInvariants {
     /// Checks `connection`; returns the names the server welcomed on it.
     static func check(_ connection: FuzzConnection, mode: ServerMode) -> [String] {
@@ -74,7 +74,7 @@ enum ConnectionInvariants {
 
     /// Checks the frames after a `101`; returns the name of the `welcome` frame, if any.
     private static func checkWebSocket(_ bytes: [UInt8], mode: ServerMode) -> [String] {
-        var welcomed: [String] = []
+        var chat = ChatStreamInvariants()
         for (index, frame) in ServerFrameReader.read(bytes).enumerated() {
             switch frame.opcode {
             case ServerFrameReader.text:
@@ -82,17 +82,10 @@ enum ConnectionInvariants {
                     fuzzFail("text frame \(index) is not UTF-8")
                 }
                 guard mode == .chat else { continue }
-                let decoded: ServerFrame
                 do {
-                    decoded = try ServerFrame.decode(text)
+                    chat.check(try ServerFrame.decode(text), index: index)
                 } catch {
                     fuzzFail("text frame \(index) is not a server frame: \(text): \(error)")
-                }
-                if index == 0 {
-                    guard case .welcome(let name) = decoded else { fuzzFail("the first frame is \(text), not welcome") }
-                    welcomed.append(name)
-                } else if case .welcome = decoded {
-                    fuzzFail("frame \(index) is a second welcome: \(text)")
                 }
             case ServerFrameReader.binary:
                 fuzzRequire(mode != .chat, "a binary frame in chat mode")
@@ -102,7 +95,7 @@ enum ConnectionInvariants {
                 break
             }
         }
-        return welcomed
+        return chat.welcomedName.map { [$0] } ?? []
     }
 
     private static func checkClose(_ payload: [UInt8]) {
