@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= debug
 
-.PHONY: run test deps build release server clean sanitize soak bench conformance completions man
+.PHONY: run test deps build release server clean sanitize soak bench conformance completions man fuzz
 
 SCENARIO ?= scenarios/burst.json
 
@@ -28,6 +28,10 @@ test: deps
 ## reports/conformance-summary.md and fails on any FAILED case. See docs/conformance.md.
 conformance: deps
 	bash .ci/conformance
+
+## Build the libFuzzer targets and run each for FUZZ_SECONDS (default 60) on a copy of its corpus (docs/fuzzing.md).
+fuzz:
+	bash .ci/fuzz
 
 ## Install system packages and the Python venv the tests use (only what is missing).
 deps:

@@ -53,6 +53,31 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // libFuzzer targets (docs/fuzzing.md). Built normally, each is a replayer of its corpus; built by
+        // .ci/fuzz with -DFUZZING and -sanitize=fuzzer, it is the fuzzer.
+        .target(name: "FuzzSupport", path: "Sources/Fuzz/FuzzSupport"),
+        .executableTarget(
+            name: "FuzzChatFrames",
+            dependencies: ["ChatKit", "FuzzSupport"],
+            path: "Sources/Fuzz/FuzzChatFrames"
+        ),
+        .executableTarget(
+            name: "FuzzScenario",
+            dependencies: ["ChatKit", "FuzzSupport"],
+            path: "Sources/Fuzz/FuzzScenario"
+        ),
+        .executableTarget(
+            name: "FuzzHTTP",
+            dependencies: [
+                "ChatKit",
+                "FuzzSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Fuzz/FuzzHTTP"
+        ),
         .testTarget(
             name: "ChatKitTests",
             dependencies: [

@@ -122,6 +122,10 @@ private struct JSONReader {
             self.problem(path, "expected a duration such as \"500ms\", \"10s\" or \"2m\", got \(Self.describe(value))")
             return nil
         }
+        guard seconds <= ScenarioUnits.maxSeconds else {
+            self.problem(path, "expected a duration of at most a year (8760h), got \(Self.describe(value))")
+            return nil
+        }
         return seconds
     }
 
@@ -129,6 +133,21 @@ private struct JSONReader {
         guard let value else { return nil }
         guard let text = value as? String, let rate = ScenarioUnits.perSecond(text) else {
             self.problem(path, "expected \"N/s\", got \(Self.describe(value))")
+            return nil
+        }
+        guard rate <= ScenarioUnits.maxPerSecond else {
+            self.problem(path, "expected a rate of at most 1000000/s, got \(Self.describe(value))")
+            return nil
+        }
+        return rate
+    }
+
+    /// The rate of a `say` or `whisper` step, which must leave time for its `count` sends within a year.
+    mutating func sendRate(_ object: [String: Any], count: Int, _ path: String) -> Double? {
+        guard let rate = self.rate(object["rate"], "\(path).rate") else { return nil }
+        if rate > 0 && Double(count - 1) / rate > ScenarioUnits.maxSeconds {
+            let rateText = Self.describe(object["rate"] ?? NSNull())
+            self.problem("\(path).rate", "\(count) sends at \(rateText) take more than a year")
             return nil
         }
         return rate
@@ -231,7 +250,8 @@ private struct JSONReader {
             } else if count > 1 && !pattern.contains("{") {
                 self.problem("\(path).namePattern", "\(count) users need distinct names: use {i} in \"\(pattern)\"")
             } else if count > 0 {
-                for userIndex in [0, count - 1] {
+                // Every user, not just the first and the last: with `{i%N}` the longest name can be in the middle.
+                for userIndex in 0..<count {
                     let userName = NamePattern.expand(pattern, index: userIndex)
                     if let problem = NameRules.userNameProblem(userName) {
                         self.problem("\(path).namePattern", "user \(userIndex) would be \"\(userName)\": \(problem)")
@@ -380,10 +400,11 @@ private struct JSONReader {
             self.unknownKeys(object, ["room", "text", "size", "count", "rate"], bodyPath)
             let room = self.string(object, "room", bodyPath)
             if let room, let problem = NamePattern.problem(room) { self.problem("\(bodyPath).room", problem) }
+            let content = self.content(object, bodyPath) ?? .size(64)
+            let count = self.integer(object, "count", bodyPath, range: 1...10_000_000) ?? 1
             return .say(SayStep(
-                room: room, content: self.content(object, bodyPath) ?? .size(64),
-                count: self.integer(object, "count", bodyPath, range: 1...10_000_000) ?? 1,
-                ratePerSecond: self.rate(object["rate"], "\(bodyPath).rate")))
+                room: room, content: content, count: count,
+                ratePerSecond: self.sendRate(object, count: count, bodyPath)))
         case "whisper":
             guard let object = self.object(body, bodyPath) else { return nil }
             self.unknownKeys(object, ["to", "text", "size", "count", "rate"], bodyPath)
@@ -399,10 +420,11 @@ private struct JSONReader {
                 if let problem = NamePattern.problem(toText) { self.problem("\(bodyPath).to", problem) }
                 to = .name(toText)
             }
+            let content = self.content(object, bodyPath) ?? .size(64)
+            let count = self.integer(object, "count", bodyPath, range: 1...10_000_000) ?? 1
             return .whisper(WhisperStep(
-                to: to, content: self.content(object, bodyPath) ?? .size(64),
-                count: self.integer(object, "count", bodyPath, range: 1...10_000_000) ?? 1,
-                ratePerSecond: self.rate(object["rate"], "\(bodyPath).rate")))
+                to: to, content: content, count: count,
+                ratePerSecond: self.sendRate(object, count: count, bodyPath)))
         case "expect":
             guard let object = self.object(body, bodyPath) else { return nil }
             self.unknownKeys(object, ["type", "room", "from", "contains", "timeout"], bodyPath)

@@ -4,12 +4,22 @@ import Foundation
 /// `600/m`). Each parser returns `nil` for text it does not understand; callers turn that into an error
 /// naming the field.
 public enum ScenarioUnits {
+    /// The longest duration a scenario may give anywhere (one year): the load runner schedules in `Int64`
+    /// nanoseconds, which a longer time could overflow (a trap). The fuzz target FuzzScenario checks it.
+    public static let maxSeconds: Double = 365 * 86_400
+    /// The highest rate a scenario may give (events per second), so that counts derived from a rate and a
+    /// duration stay far inside `Int`.
+    public static let maxPerSecond: Double = 1_000_000
+
     /// Seconds in `text`: digits, an optional fraction, and a unit (`250ms`, `1.5s`, `2m`, `1h`, `40us`).
     /// With `allowBareNumber`, a number without a unit is seconds.
     public static func seconds(_ text: String, allowBareNumber: Bool = false) -> Double? {
         let units: [(suffix: String, scale: Double)] = [("ms", 0.001), ("us", 0.000_001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
-            guard let value = Self.plainNumber(text.dropLast(suffix.count)) else { return nil }
+            // 400 nines and `h` is a finite number of hours but not of seconds.
+            guard let value = Self.plainNumber(text.dropLast(suffix.count)), (value * scale).isFinite else {
+                return nil
+            }
             return value * scale
         }
         return allowBareNumber ? Self.plainNumber(Substring(text)) : nil

@@ -102,7 +102,9 @@ public final class ChatServer: Sendable {
         }
     }
 
-    private static func configureHTTP(channel: Channel, context: ServerContext, logger: Logger) throws {
+    /// Sets up a new connection's pipeline: NIO's HTTP codec with the WebSocket upgrader, then the server's
+    /// HTTP handler. Package access so that the HTTP fuzz target runs the real pipeline on an `EmbeddedChannel`.
+    package static func configureHTTP(channel: Channel, context: ServerContext, logger: Logger) throws {
         let configuration = context.configuration
         let upgrader = WebSocketServerUpgrader(
             maxFrameSize: configuration.webSocket.maxMessageBytes,
@@ -154,9 +156,13 @@ public final class ChatServer: Sendable {
             withPipeliningAssistance: true,
             withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
                 context.pipeline.syncOperations.removeHandler(name: HTTPServerHandler.name, promise: nil)
+                context.pipeline.syncOperations.removeHandler(name: HTTPParserErrorFilter.name, promise: nil)
             }),
             withErrorHandling: false
         )
+        let errorHandler = try channel.pipeline.syncOperations.handler(type: HTTPServerProtocolErrorHandler.self)
+        try channel.pipeline.syncOperations.addHandler(
+            HTTPParserErrorFilter(), name: HTTPParserErrorFilter.name, position: .before(errorHandler))
         try channel.pipeline.syncOperations.addHandler(HTTPServerHandler(server: context), name: HTTPServerHandler.name)
     }
 

@@ -3,10 +3,11 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// What every connection of one server shares: configuration, hub, counters, and whether it is draining.
-final class ServerContext: Sendable {
+/// Package access for the HTTP fuzz target, which builds connections without sockets.
+package final class ServerContext: Sendable {
     let configuration: ServerConfiguration
-    let stats: ServerStats
-    let hub: ChatHub
+    package let stats: ServerStats
+    package let hub: ChatHub
     let startedAt = NIODeadline.now()
     let isDraining = ManagedAtomic<Bool>(false)
     /// Every open WebSocket connection, whatever the mode, so shutdown can say goodbye to each.
@@ -14,7 +15,7 @@ final class ServerContext: Sendable {
     /// The room of `broadcast` mode.
     let broadcastRoom: BroadcastRoom
 
-    init(configuration: ServerConfiguration) {
+    package init(configuration: ServerConfiguration) {
         self.configuration = configuration
         self.stats = ServerStats()
         self.hub = ChatHub(configuration: configuration, stats: self.stats)
