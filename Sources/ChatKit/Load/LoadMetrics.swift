@@ -18,6 +18,9 @@ public struct LoadMetrics: Sendable, Equatable {
     public var expectFailed = 0
     public var httpTotal = 0
     public var httpFailed = 0
+    /// Answers to this process's sends received so far: echoes of its messages and whispers, and errors.
+    /// The drain waits for one per send.
+    public var answers = 0
     public var messagesOut = 0
     public var messagesIn = 0
     public var bytesOut = 0
@@ -51,6 +54,7 @@ public struct LoadMetrics: Sendable, Equatable {
         self.expectFailed += other.expectFailed
         self.httpTotal += other.httpTotal
         self.httpFailed += other.httpFailed
+        self.answers += other.answers
         self.messagesOut += other.messagesOut
         self.messagesIn += other.messagesIn
         self.bytesOut += other.bytesOut
@@ -92,4 +96,9 @@ final class LoopMetrics: @unchecked Sendable {
     }
 
     var totals: LoadMetrics { self.lock.withLock { self.total } }
+
+    /// What the drain watches: messages received, answers received, sends made. Cheap to take often.
+    var progressCounters: (messagesIn: Int, answers: Int, sends: Int) {
+        self.lock.withLock { (self.total.messagesIn, self.total.answers, self.total.sends) }
+    }
 }

@@ -294,17 +294,25 @@ public enum LoadRunner {
         for user in users { user.eventLoop.execute { user.stopScript() } }
     }
 
-    /// Waits until nothing has arrived for a moment (everything in flight delivered), at most `maxSeconds`.
+    /// Waits until every send has been answered (its echo, or an error) and then nothing has arrived for a
+    /// moment, so copies still in flight are not counted as lost; at most `maxSeconds`. On a starved machine
+    /// a quiet moment alone could end the drain while the server is still working.
     private static func drain(_ loopMetrics: [LoopMetrics], maxSeconds: Double) async {
         let deadline = ContinuousClock.now + .seconds(maxSeconds)
         var lastIn = -1
         var quietSince = ContinuousClock.now
         while ContinuousClock.now < deadline {
-            let received = loopMetrics.reduce(0) { $0 + $1.totals.messagesIn }
+            var received = 0, answers = 0, sends = 0
+            for loop in loopMetrics {
+                let counters = loop.progressCounters
+                received += counters.messagesIn
+                answers += counters.answers
+                sends += counters.sends
+            }
             if received != lastIn {
                 lastIn = received
                 quietSince = ContinuousClock.now
-            } else if ContinuousClock.now - quietSince >= .milliseconds(300) {
+            } else if answers >= sends && ContinuousClock.now - quietSince >= .milliseconds(300) {
                 return
             }
             try? await Task.sleep(for: .milliseconds(25))

@@ -144,16 +144,19 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
             self.metrics.update {
                 $0.messagesIn += 1
                 $0.bytesIn += bytes
+                if isEcho { $0.answers += 1 }
                 if let latency {
                     if isEcho { $0.echoLatency.record(nanoseconds: latency) } else { $0.broadcastLatency.record(nanoseconds: latency) }
                 }
             }
         case .whisper:
             let toMe = frame.to == self.name
-            let leak = !toMe && frame.from != self.name
+            let fromMe = frame.from == self.name
+            let leak = !toMe && !fromMe
             self.metrics.update {
                 $0.messagesIn += 1
                 $0.bytesIn += bytes
+                if fromMe { $0.answers += 1 }
                 if toMe {
                     $0.whispersDelivered += 1
                     if let latency { $0.whisperLatency.record(nanoseconds: latency) }
@@ -252,7 +255,10 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
             if let id = message.id, let (sender, sentAt) = Self.parseID(id) {
                 let latency = now - sentAt
                 if sender == self.planned.index {
-                    self.metrics.update { $0.echoLatency.record(nanoseconds: latency) }
+                    self.metrics.update {
+                        $0.answers += 1
+                        $0.echoLatency.record(nanoseconds: latency)
+                    }
                 } else {
                     self.metrics.update { $0.broadcastLatency.record(nanoseconds: latency) }
                 }
@@ -260,6 +266,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         case .whisper(let whisper):
             guard measuring else { return }
             let sentAt = whisper.id.flatMap(Self.parseID)?.sentAt
+            if whisper.from == self.name { self.metrics.update { $0.answers += 1 } }
             if whisper.to == self.name {
                 self.metrics.update {
                     $0.whispersDelivered += 1
@@ -271,7 +278,12 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         case .presence(let room, let name, _):
             if name != self.name, measuring { self.memberships[room]?.presenceObserved += 1 }
         case .error(let code, _, _):
-            if measuring { self.metrics.update { $0.errors[code.rawValue, default: 0] += 1 } }
+            if measuring {
+                self.metrics.update {
+                    $0.errors[code.rawValue, default: 0] += 1
+                    $0.answers += 1
+                }
+            }
         case .history, .users:
             break
         }
@@ -287,7 +299,12 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
                 $0.messagesIn += 1
                 $0.bytesIn += bytes
             }
-            if isEcho { $0.echoLatency.record(nanoseconds: latency) } else { $0.broadcastLatency.record(nanoseconds: latency) }
+            if isEcho {
+                $0.answers += 1
+                $0.echoLatency.record(nanoseconds: latency)
+            } else {
+                $0.broadcastLatency.record(nanoseconds: latency)
+            }
         }
     }
 

@@ -15,6 +15,7 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var body: ByteBuffer?
     private var bodyTooLarge = false
     private var requestTimer: Scheduled<Void>?
+    private var answeredParserError = false
 
     init(server: ServerContext) {
         self.routes = HTTPRoutes(server: server)
@@ -75,7 +76,11 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         // Other errors here are refused upgrades, which the request that follows explains.
-        guard let parserError = error as? HTTPParserError else { return }
+        // NIO's decoder can report one bad request line twice (`HTTP/2.0`: once itself, once when the parser
+        // stops); the client gets one answer. Found by the FuzzHTTP target
+        // (Tests/fuzz/corpus/FuzzHTTP/regression-http2-double-400.bin).
+        guard let parserError = error as? HTTPParserError, !self.answeredParserError else { return }
+        self.answeredParserError = true
         // Malformed HTTP: the connection cannot continue. Say why (JSON, like every other error), then close.
         let response: HTTPResponse
         switch parserError {

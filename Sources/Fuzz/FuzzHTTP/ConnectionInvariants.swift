@@ -52,9 +52,16 @@ enum ConnectionInvariants {
                 "\(what) without Upgrade: websocket")
             return
         }
-        if response.status == 400 && requests.mayEndWithBadRequest && isLast && index == requests.completeCount {
-            // NIO's answer to malformed HTTP: no body, then the connection closes (checked by the caller).
-            fuzzRequire(response.body.isEmpty, "\(what): the malformed-request 400 has a body")
+        if (response.status == 400 || response.status == 431) && requests.mayEndWithBadRequest && isLast
+            && index == requests.completeCount
+        {
+            // The answer to malformed HTTP: a JSON error (bad_request, or headers_too_large for 431), then the
+            // connection closes (checked by the caller).
+            let json = try? JSONSerialization.jsonObject(with: Data(response.body), options: [])
+            let code = (json as? [String: Any])?["error"] as? String
+            fuzzRequire(
+                code == "bad_request" || code == "headers_too_large",
+                "\(what): the malformed-request answer is not a JSON bad_request/headers_too_large error")
             return
         }
         fuzzRequire(request != nil, "\(what) answers no request")
