@@ -12,7 +12,8 @@ struct ChatServerCommand: AsyncParsableCommand {
         abstract: "A WebSocket chat server: rooms, broadcast, whisper, presence, history, health and admin HTTP.",
         discussion: """
             Chat clients connect to ws://HOST:PORT/ws?name=NAME[&room=ROOM] (protocol: docs/protocol.md).
-            The same port serves GET /healthz, GET /readyz and, with an admin token, the admin API under /admin/.
+            The same port serves GET /healthz, GET /readyz, GET /metrics (Prometheus text format; see --metrics) and,
+            with an admin token, the admin API under /admin/.
             The first line on stdout is the bound address, so scripts can read the port when --port is 0.
             SIGINT or SIGTERM: stop accepting, send close 1001 to everyone, exit.
 
@@ -78,6 +79,18 @@ struct ChatServerCommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads (default: one per core).")
     var threads = System.coreCount
 
+    @Option(
+        help: ArgumentHelp(
+            "Who may read GET /metrics: public (anyone who reaches the port), token (admin token holders), off.",
+            discussion: "token needs --admin-token (or $CHAT_ADMIN_TOKEN)."))
+    var metrics: MetricsAccess = .public
+
+    @Option(
+        help: ArgumentHelp(
+            "Time every Nth room message from receipt to its last member's write (chat_delivery_seconds).",
+            discussion: "1 times every message, 0 none."))
+    var deliverySampleInterval = ServerConfiguration.defaultDeliverySampleInterval
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -118,6 +131,12 @@ struct ChatServerCommand: AsyncParsableCommand {
         guard self.handshakeTimeout > 0 else { throw ValidationError("--handshake-timeout must be positive") }
         guard self.shutdownTimeout >= 0 else { throw ValidationError("--shutdown-timeout must be 0 or more") }
         guard (1...256).contains(self.threads) else { throw ValidationError("--threads must be from 1 to 256") }
+        guard self.deliverySampleInterval >= 0 else {
+            throw ValidationError("--delivery-sample-interval must be 0 or more")
+        }
+        if self.metrics == .token && self.resolvedAdminToken == nil {
+            throw ValidationError("--metrics token needs an admin token (--admin-token or $CHAT_ADMIN_TOKEN)")
+        }
         guard Logger.Level(rawValue: self.logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -141,13 +160,13 @@ struct ChatServerCommand: AsyncParsableCommand {
             rateLimitPerSecond: self.rateLimit > 0 ? self.rateLimit : nil,
             rateLimitBurst: self.rateBurst,
             allowedOrigins: self.allowedOrigins.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
-            adminToken: (self.adminToken ?? ProcessInfo.processInfo.environment["CHAT_ADMIN_TOKEN"]).flatMap {
-                $0.isEmpty ? nil : $0
-            },
+            adminToken: self.resolvedAdminToken,
             handshakeTimeout: .fromSeconds(self.handshakeTimeout),
             shutdownDeadline: .fromSeconds(self.shutdownTimeout),
             threads: self.threads,
-            mode: mode
+            mode: mode,
+            metricsAccess: self.metrics,
+            deliverySampleInterval: self.deliverySampleInterval
         )
         let server: ChatServer
         do {
@@ -161,11 +180,18 @@ struct ChatServerCommand: AsyncParsableCommand {
         logger.info("chatserver \(ChatKitVersion.current) serving", metadata: [
             "mode": "\(mode.rawValue)",
             "url": "\(server.url)", "admin": "\(configuration.adminToken == nil ? "disabled" : "enabled")",
+            "metrics": "\(configuration.metricsAccess.rawValue)",
         ])
         let signal = await TerminationSignals.wait()
         logger.info("received \(signal): shutting down")
         try await server.shutdown()
     }
+
+    /// The admin token from `--admin-token` or `$CHAT_ADMIN_TOKEN`; an empty one counts as none.
+    private var resolvedAdminToken: String? {
+        (self.adminToken ?? ProcessInfo.processInfo.environment["CHAT_ADMIN_TOKEN"]).flatMap { $0.isEmpty ? nil : $0 }
+    }
 }
 
 extension ServerMode: ExpressibleByArgument {}
+extension MetricsAccess: ExpressibleByArgument {}

@@ -1,11 +1,17 @@
 import Foundation
 import NIOHTTP1
 
-/// A complete HTTP response with a JSON body, as the HTTP routes produce it.
+/// A complete HTTP response, as the HTTP routes produce it: a JSON body, except for `/metrics`.
 struct HTTPResponse: Sendable {
     var status: HTTPResponseStatus
     var body: Data
     var headers: [(String, String)] = []
+    var contentType = Self.jsonContentType
+
+    /// The content type of every response but `/metrics`.
+    static let jsonContentType = "application/json; charset=utf-8"
+    /// The Prometheus text exposition format, version 0.0.4.
+    static let prometheusContentType = "text/plain; version=0.0.4; charset=utf-8"
 
     /// A JSON response.
     static func json<T: Encodable>(_ status: HTTPResponseStatus, _ value: T, headers: [(String, String)] = []) -> Self {
@@ -18,10 +24,19 @@ struct HTTPResponse: Sendable {
         .json(status, ["error": code, "message": message], headers: headers)
     }
 
-    init(status: HTTPResponseStatus, body: Data, headers: [(String, String)] = []) {
+    /// A response in the Prometheus text format.
+    static func prometheus(_ body: [UInt8]) -> Self {
+        HTTPResponse(status: .ok, body: Data(body), contentType: Self.prometheusContentType)
+    }
+
+    init(
+        status: HTTPResponseStatus, body: Data, headers: [(String, String)] = [],
+        contentType: String = Self.jsonContentType
+    ) {
         self.status = status
         self.body = body
         self.headers = headers
+        self.contentType = contentType
     }
 
     init(_ rejection: HTTPRejection) {

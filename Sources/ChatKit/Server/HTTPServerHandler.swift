@@ -79,7 +79,7 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func write(_ response: HTTPResponse, for request: HTTPRequestHead, keepAlive: Bool,
                        context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        headers.add(name: "Content-Type", value: response.contentType)
         headers.add(name: "Content-Length", value: "\(response.body.count)")
         headers.add(name: "Cache-Control", value: "no-store")
         for (name, value) in response.headers { headers.add(name: name, value: value) }

@@ -35,6 +35,16 @@ public struct ServerConfiguration: Sendable {
     public var threads: Int
     /// What the WebSocket endpoint does: chat (default), broadcast, or echo.
     public var mode: ServerMode
+    /// Who may read `GET /metrics`: anyone (default), admin-token holders, or no one.
+    public var metricsAccess: MetricsAccess
+    /// Every how many messages of a room (by `seq`; in broadcast mode, of the broadcasts) one is timed from
+    /// receipt to its last member's write for `chat_delivery_seconds`; 1 times every message, 0 none.
+    /// Default ``defaultDeliverySampleInterval``.
+    public var deliverySampleInterval: Int
+
+    /// Every 16th room message is timed by default: plenty of samples at any real rate, and the per-copy
+    /// cost of a timed message (one atomic decrement at write time) is paid by one message in 16.
+    public static let defaultDeliverySampleInterval = 16
 
     /// Creates a configuration; every argument has the documented default.
     public init(
@@ -52,7 +62,9 @@ public struct ServerConfiguration: Sendable {
         maxRequestBodyBytes: Int = 64 * 1024,
         shutdownDeadline: TimeAmount = .seconds(5),
         threads: Int = System.coreCount,
-        mode: ServerMode = .chat
+        mode: ServerMode = .chat,
+        metricsAccess: MetricsAccess = .public,
+        deliverySampleInterval: Int = Self.defaultDeliverySampleInterval
     ) {
         self.host = host
         self.port = port
@@ -69,5 +81,7 @@ public struct ServerConfiguration: Sendable {
         self.shutdownDeadline = shutdownDeadline
         self.threads = threads
         self.mode = mode
+        self.metricsAccess = metricsAccess
+        self.deliverySampleInterval = deliverySampleInterval
     }
 }

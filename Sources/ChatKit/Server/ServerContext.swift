@@ -16,7 +16,7 @@ final class ServerContext: Sendable {
 
     init(configuration: ServerConfiguration) {
         self.configuration = configuration
-        self.stats = ServerStats()
+        self.stats = ServerStats(metrics: ChatMetrics(deliverySampleInterval: configuration.deliverySampleInterval))
         self.hub = ChatHub(configuration: configuration, stats: self.stats)
         self.broadcastRoom = BroadcastRoom(stats: self.stats)
     }

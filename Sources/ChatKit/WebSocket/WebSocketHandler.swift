@@ -265,7 +265,7 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard !items.isEmpty else { return }
         for item in items {
             switch item {
-            case .text, .binary:
+            case .text, .observedText, .binary:
                 self.writeMessage(item, context: context)
             case .close(let code, let reason):
                 self.sendClose(code: code, reason: reason, context: context)
@@ -279,6 +279,9 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard self.closeState == .open else { return }
         switch item {
         case .text(let buffer): self.write(opcode: .text, data: buffer, context: context)
+        case .observedText(let buffer, let observer):
+            self.write(opcode: .text, data: buffer, context: context)
+            observer.messageWritten()
         case .binary(let buffer): self.write(opcode: .binary, data: buffer, context: context)
         case .close: break
         }
@@ -361,6 +364,7 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
             let handler = loopBoundSelf.value
             if handler.lastFrameReceived < pingSentAt {
                 handler.receivedCloseReason = "peer did not answer a ping in time"
+                handler.connection?.recordCloseCause(.deadPeer)
                 handler.context?.close(promise: nil)
             }
         }

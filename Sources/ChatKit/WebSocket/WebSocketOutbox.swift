@@ -4,6 +4,8 @@ import NIOCore
 /// One thing waiting to be written to a WebSocket connection.
 enum WebSocketOutboundItem: Sendable {
     case text(ByteBuffer)
+    /// A text message whose observer is told when the drain writes it (sampled delivery timing).
+    case observedText(ByteBuffer, any WebSocketWriteObserver)
     case binary(ByteBuffer)
     case close(code: UInt16, reason: String)
 }
