@@ -1,5 +1,6 @@
 import ChatKit
 import Foundation
+import NIOCore
 import XCTest
 
 /// `GET /metrics`: real clients drive traffic, the test scrapes over real HTTP, parses the text format (and has
@@ -147,6 +148,50 @@ final class MetricsTests: XCTestCase {
             XCTAssertLessThan(timed, Double(sent))
             XCTAssertGreaterThan(timed, 0)
             try await self.assertPrometheusClientAgrees(with: response.body, metrics)
+        }
+    }
+
+    func testBroadcastAndEchoModesCountRawMessages() async throws {
+        try await withServer({
+            $0.mode = .broadcast
+            $0.deliverySampleInterval = 2
+        }) { server in
+            let a = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(server.port)/")
+            let b = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(server.port)/")
+            try await eventually("both connected") { server.stats.snapshot.connectionsCurrent == 2 }
+            var aEvents = a.events.makeAsyncIterator()
+            var bEvents = b.events.makeAsyncIterator()
+            for index in 1...4 { try a.send(text: "broadcast \(index)") }
+            for _ in 1...4 {
+                _ = await aEvents.next()
+                _ = await bEvents.next()
+            }
+            let (response, metrics) = try await self.scrape(server)
+            XCTAssertEqual(metrics.value("chat_messages_received_total", ["type": "text"]), 4)
+            XCTAssertEqual(metrics.value("chat_messages_sent_total", ["type": "text"]), 8)
+            XCTAssertEqual(metrics.value("chat_received_bytes_total"), 4 * 11)
+            XCTAssertEqual(metrics.value("chat_sent_bytes_total"), 8 * 11)
+            XCTAssertEqual(metrics.value("chat_fanout_members_sum"), 8)
+            XCTAssertEqual(metrics.value("chat_delivery_seconds_count"), 2)  // broadcasts 2 and 4
+            XCTAssertEqual(metrics.value("chat_connections"), 2)
+            try await self.assertPrometheusClientAgrees(with: response.body, metrics)
+        }
+        try await withServer({ $0.mode = .echo }) { server in
+            let client = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(server.port)/echo")
+            var events = client.events.makeAsyncIterator()
+            try client.send(text: "ping")
+            try client.send(binary: ByteBuffer(bytes: [9, 8, 7]))
+            _ = await events.next()
+            _ = await events.next()
+            await client.close()
+            try await eventually("closed") { server.stats.snapshot.connectionsCurrent == 0 }
+            let (_, metrics) = try await self.scrape(server)
+            XCTAssertEqual(metrics.value("chat_messages_received_total", ["type": "text"]), 1)
+            XCTAssertEqual(metrics.value("chat_messages_received_total", ["type": "binary"]), 1)
+            XCTAssertEqual(metrics.value("chat_messages_sent_total", ["type": "binary"]), 1)
+            XCTAssertEqual(metrics.value("chat_received_bytes_total"), 4 + 3)
+            XCTAssertEqual(metrics.value("chat_connections_closed_total", ["reason": "normal"]), 1)
+            XCTAssertEqual(metrics.value("chat_fanout_members_count"), 0)
         }
     }
 
