@@ -43,7 +43,8 @@ public struct ServerConfiguration: Sendable {
     public var deliverySampleInterval: Int
 
     /// Every 16th room message is timed by default: plenty of samples at any real rate, and the per-copy
-    /// cost of a timed message (one atomic decrement at write time) is paid by one message in 16.
+    /// cost of a timed message (an atomic decrement at write time and the probe's reference count) is paid
+    /// by one message in 16.
     public static let defaultDeliverySampleInterval = 16
 
     /// Creates a configuration; every argument has the documented default.
