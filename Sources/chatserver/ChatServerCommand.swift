@@ -13,7 +13,8 @@ struct ChatServerCommand: AsyncParsableCommand {
         discussion: """
             Chat clients connect to ws://HOST:PORT/ws?name=NAME[&room=ROOM] (protocol: docs/protocol.md).
             The same port serves a chat page for browsers at GET / (http://HOST:PORT/; --no-page turns it off),
-            GET /healthz, GET /readyz and, with an admin token, the admin API under /admin/.
+            GET /healthz, GET /readyz, GET /metrics (Prometheus text format; see --metrics) and, with an admin
+            token, the admin API under /admin/.
             The first line on stdout is the bound address, so scripts can read the port when --port is 0.
             SIGINT or SIGTERM: stop accepting, send close 1001 to everyone, exit.
 
@@ -98,6 +99,18 @@ struct ChatServerCommand: AsyncParsableCommand {
     @Option(help: "Seconds a silent node counts as alive; then its users leave and their names are freed.")
     var nodeTtl: Double = 5
 
+    @Option(
+        help: ArgumentHelp(
+            "Who may read GET /metrics: public (anyone who reaches the port), token (admin token holders), off.",
+            discussion: "token needs --admin-token (or $CHAT_ADMIN_TOKEN)."))
+    var metrics: MetricsAccess = .public
+
+    @Option(
+        help: ArgumentHelp(
+            "Time every Nth room message from receipt to its last member's write (chat_delivery_seconds).",
+            discussion: "1 times every message, 0 none."))
+    var deliverySampleInterval = ServerConfiguration.defaultDeliverySampleInterval
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -146,6 +159,12 @@ struct ChatServerCommand: AsyncParsableCommand {
             throw ValidationError("--node-ttl must be above --heartbeat-interval")
         }
         guard (1...256).contains(self.threads) else { throw ValidationError("--threads must be from 1 to 256") }
+        guard self.deliverySampleInterval >= 0 else {
+            throw ValidationError("--delivery-sample-interval must be 0 or more")
+        }
+        if self.metrics == .token && self.resolvedAdminToken == nil {
+            throw ValidationError("--metrics token needs an admin token (--admin-token or $CHAT_ADMIN_TOKEN)")
+        }
         guard Logger.Level(rawValue: self.logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -185,15 +204,15 @@ struct ChatServerCommand: AsyncParsableCommand {
             rateLimitPerSecond: self.rateLimit > 0 ? self.rateLimit : nil,
             rateLimitBurst: self.rateBurst,
             allowedOrigins: self.allowedOrigins.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
-            adminToken: (self.adminToken ?? ProcessInfo.processInfo.environment["CHAT_ADMIN_TOKEN"]).flatMap {
-                $0.isEmpty ? nil : $0
-            },
+            adminToken: self.resolvedAdminToken,
             handshakeTimeout: .fromSeconds(self.handshakeTimeout),
             shutdownDeadline: .fromSeconds(self.shutdownTimeout),
             threads: self.threads,
             mode: mode,
             servesChatPage: !self.noPage,
-            cluster: self.clusterConfiguration
+            cluster: self.clusterConfiguration,
+            metricsAccess: self.metrics,
+            deliverySampleInterval: self.deliverySampleInterval
         )
         let server: ChatServer
         do {
@@ -209,11 +228,18 @@ struct ChatServerCommand: AsyncParsableCommand {
             "url": "\(server.url)", "admin": "\(configuration.adminToken == nil ? "disabled" : "enabled")",
             "page": "\(configuration.servesChatPage && mode == .chat ? server.httpURL + "/" : "off")",
             "cluster": "\(configuration.cluster.map { "\($0.redis) as \($0.nodeID)" } ?? "none")",
+            "metrics": "\(configuration.metricsAccess.rawValue)",
         ])
         let signal = await TerminationSignals.wait()
         logger.info("received \(signal): shutting down")
         try await server.shutdown()
     }
+
+    /// The admin token from `--admin-token` or `$CHAT_ADMIN_TOKEN`; an empty one counts as none.
+    private var resolvedAdminToken: String? {
+        (self.adminToken ?? ProcessInfo.processInfo.environment["CHAT_ADMIN_TOKEN"]).flatMap { $0.isEmpty ? nil : $0 }
+    }
 }
 
 extension ServerMode: ExpressibleByArgument {}
+extension MetricsAccess: ExpressibleByArgument {}

@@ -101,13 +101,14 @@ public final class ChatHub: @unchecked Sendable {
 
     // MARK: Requests
 
-    /// Carries out one client request.
-    func handle(_ frame: ClientFrame, from member: ChatMember) {
+    /// Carries out one client request; `receivedAt` is when it arrived (delivery timing of sampled messages).
+    func handle(_ frame: ClientFrame, from member: ChatMember, receivedAt: NIODeadline = .now()) {
         if let cluster = self.cluster { return self.clusterHandle(frame, from: member, cluster: cluster) }
         switch frame {
         case .join(let room, let id): self.join(member, room: room, id: id)
         case .leave(let room, let id): self.leave(member, room: room, id: id)
-        case .say(let room, let content, let id): self.say(member, room: room, content: content, id: id)
+        case .say(let room, let content, let id):
+            self.say(member, room: room, content: content, id: id, receivedAt: receivedAt)
         case .whisper(let to, let content, let id): self.whisper(member, to: to, content: content, id: id)
         case .users(let room, let id): self.users(member, room: room, id: id)
         }
@@ -158,12 +159,14 @@ public final class ChatHub: @unchecked Sendable {
         self.dropSlowConsumers(overflowed)
     }
 
-    private func say(_ member: ChatMember, room roomName: String, content: String, id: String?) {
+    private func say(
+        _ member: ChatMember, room roomName: String, content: String, id: String?, receivedAt: NIODeadline
+    ) {
         guard self.acceptsContent(content, id: id, from: member) else { return }
         let overflowed: [ChatMember]? = self.lock.withLock {
             guard member.rooms.contains(roomName), let room = self.rooms[roomName] else { return nil }
             let message = room.post(from: member.name, content: content, id: id, ts: Self.nowMilliseconds())
-            return self.fanOutLocked(.message(message), in: room)
+            return self.postLocked(message, in: room, receivedAt: receivedAt)
         }
         guard let overflowed else {
             return self.sendError(.notInRoom, "not in room \"\(roomName)\"", id: id, to: member)
@@ -178,7 +181,7 @@ public final class ChatHub: @unchecked Sendable {
         let overflowed: [ChatMember]? = self.lock.withLock {
             guard let recipient = self.members[name] else { return nil }
             let targets = recipient === member ? [member] : [recipient, member]
-            return self.queueLocked(buffer, to: targets)
+            return self.queueLocked(buffer, kind: .whisper, to: targets)
         }
         guard let overflowed else {
             return self.sendError(.unknownUser, "no user named \"\(name)\" is connected", id: id, to: member)
@@ -211,10 +214,11 @@ public final class ChatHub: @unchecked Sendable {
     ///
     /// In cluster mode this only looks at this node's rooms; HTTP uses ``announce(room:content:on:)``.
     public func announce(room roomName: String, content: String) -> ChatMessage? {
+        let receivedAt = NIODeadline.now()
         let result: (ChatMessage, [ChatMember])? = self.lock.withLock {
             guard let room = self.rooms[roomName] else { return nil }
             let message = room.post(from: NameRules.systemSender, content: content, id: nil, ts: Self.nowMilliseconds())
-            return (message, self.fanOutLocked(.message(message), in: room))
+            return (message, self.postLocked(message, in: room, receivedAt: receivedAt))
         }
         guard let (message, overflowed) = result else { return nil }
         self.dropSlowConsumers(overflowed)
@@ -224,7 +228,7 @@ public final class ChatHub: @unchecked Sendable {
     /// Closes a user's connection with 1008 and `reason`; `false` when no such user is connected.
     public func kick(_ name: String, reason: String) -> Bool {
         guard let member = self.lock.withLock({ self.members[name] }) else { return false }
-        member.connection.close(code: WebSocketCloseCode.policyViolation, reason: reason)
+        member.connection.close(code: WebSocketCloseCode.policyViolation, reason: reason, cause: .kicked)
         return true
     }
 
@@ -268,34 +272,55 @@ public final class ChatHub: @unchecked Sendable {
     /// Encodes `frame` once, WebSocket header included, and queues the same bytes on every member of `room`.
     func fanOutLocked(_ frame: ServerFrame, in room: Room) -> [ChatMember] {
         guard !room.members.isEmpty else { return [] }
-        return self.queueLocked(Self.encode(frame), to: room.members.values)
+        return self.queueLocked(Self.encode(frame), kind: OutboundMessageKind(frame), to: room.members.values)
     }
 
-    /// Queues one encoded text message on each target; the WebSocket frame around it is built here, once.
-    func queueLocked<Members: Collection>(_ payload: ByteBuffer, to targets: Members) -> [ChatMember]
-    where Members.Element == ChatMember {
+    /// Fans out a room message just posted, counting its fan-out size and, for the sampled ones (by `seq`),
+    /// timing its delivery from `receivedAt` to the last member's write.
+    private func postLocked(_ message: ChatMessage, in room: Room, receivedAt: NIODeadline) -> [ChatMember] {
+        let targets = room.members.count
+        self.stats.metrics.fannedOut(members: targets)
+        let probe = self.stats.metrics.deliveryProbe(seq: message.seq, receivedAt: receivedAt, targets: targets)
+        return self.queueLocked(Self.encode(.message(message)), kind: .message, to: room.members.values, probe: probe)
+    }
+
+    /// Queues one encoded text message on each of `targets` (the WebSocket frame around it is built here, once,
+    /// and the same bytes go to every member) and counts the copies once; with a `probe`, each copy tells it
+    /// when it is written. Returns the members whose queue was full.
+    func queueLocked<Members: Collection>(
+        _ payload: ByteBuffer, kind: OutboundMessageKind = .message, to targets: Members, probe: DeliveryProbe? = nil
+    ) -> [ChatMember] where Members.Element == ChatMember {
         let frame = WebSocketFrameBytes.serverText(payload)
         var overflowed: [ChatMember] = []
         var delivered = 0
         for member in targets {
-            switch member.connection.send(encodedTextFrame: frame) {
+            let result =
+                if let probe {
+                    member.connection.send(encodedTextFrame: frame, observer: probe)
+                } else {
+                    member.connection.send(encodedTextFrame: frame)
+                }
+            switch result {
             case .queued: delivered += 1
             case .queueFull: overflowed.append(member)
             case .closed: break
             }
         }
-        self.stats.countOut(copies: delivered, bytesEach: payload.readableBytes)
+        probe?.fanOutFinished(queuedCopies: delivered)
+        self.stats.queued(kind, copies: delivered, bytesEach: payload.readableBytes)
         return overflowed
     }
 
     func sendLocked(_ frame: ServerFrame, to member: ChatMember) {
-        let overflowed = self.queueLocked(Self.encode(frame), to: CollectionOfOne(member))
+        let overflowed = self.queueLocked(
+            Self.encode(frame), kind: OutboundMessageKind(frame), to: CollectionOfOne(member))
         // The lock is held: the close only queues a frame and a timer, so it is safe here.
         for member in overflowed { self.closeSlowConsumer(member) }
     }
 
     func send(_ frame: ServerFrame, to member: ChatMember) {
-        self.dropSlowConsumers(self.queueLocked(Self.encode(frame), to: CollectionOfOne(member)))
+        self.dropSlowConsumers(
+            self.queueLocked(Self.encode(frame), kind: OutboundMessageKind(frame), to: CollectionOfOne(member)))
     }
 
     func sendError(_ code: ChatErrorCode, _ message: String, id: String?, to member: ChatMember) {
@@ -309,8 +334,8 @@ public final class ChatHub: @unchecked Sendable {
 
     func closeSlowConsumer(_ member: ChatMember) {
         let reason = "slow consumer: send queue full"
-        if member.connection.close(code: WebSocketCloseCode.policyViolation, reason: reason) {
-            self.stats.slowConsumersDropped.wrappingIncrement(ordering: .relaxed)
+        if member.connection.close(code: WebSocketCloseCode.policyViolation, reason: reason, cause: .slowConsumer) {
+            self.stats.slowConsumerDropped()
         }
     }
 

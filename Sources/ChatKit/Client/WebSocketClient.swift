@@ -113,6 +113,10 @@ public final class WebSocketClient: Sendable {
         makeDelegate: @escaping @Sendable () -> WebSocketDelegate
     ) -> EventLoopFuture<Opened> {
         let upgraded = eventLoop.makePromise(of: Opened.self)
+        // Set once a valid 101 arrived. A server that answers, sends and closes at once can have its close seen
+        // before NIO's upgrade handler has replayed the buffered frames into the new pipeline: the upgrade then
+        // still completes (and the delegate gets the frames, then the close), so the close must not fail it.
+        let upgradeAccepted = NIOLockedValueBox(false)
         let requestKey = NIOWebSocketClientUpgrader.randomRequestKey()
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(configuration.connectTimeout)
@@ -122,6 +126,7 @@ public final class WebSocketClient: Sendable {
                     let upgrader = WebSocketClientUpgrader(
                         requestKey: requestKey,
                         maxFrameSize: configuration.webSocket.maxMessageBytes,
+                        accepted: { upgradeAccepted.withLockedValue { $0 = true } },
                         setUp: { channel, response in
                             channel.eventLoop.makeCompletedFuture {
                                 let collector = try channel.pipeline.syncOperations.handler(type: HandshakeResponseHandler.self)
@@ -164,6 +169,7 @@ public final class WebSocketClient: Sendable {
                 channel.write(HTTPClientRequestPart.head(head), promise: nil)
                 channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
                 channel.closeFuture.whenComplete { _ in
+                    guard !upgradeAccepted.withLockedValue({ $0 }) else { return }
                     upgraded.fail(WebSocketClientError.handshakeFailed(WebSocketClientError.closedDuringHandshake))
                 }
             }

@@ -18,6 +18,8 @@ public final class ChatServer: Sendable {
     public let localAddress: SocketAddress
     /// The counters behind `/healthz` and `/admin/stats`.
     public var stats: ServerStats { self.context.stats }
+    /// The Prometheus metrics behind `/metrics`, in this server's own registry.
+    public var metrics: ChatMetrics { self.context.stats.metrics }
     /// The hub, for embedding programs that want to announce or kick without HTTP.
     public var hub: ChatHub { self.context.hub }
 
@@ -168,7 +170,7 @@ public final class ChatServer: Sendable {
         self.context.isDraining.store(true, ordering: .relaxed)
         try? await self.serverChannel.close()
         for connection in self.context.webSockets.withLockedValue({ Array($0.values) }) {
-            connection.close(code: WebSocketCloseCode.goingAway, reason: "server shutting down")
+            connection.close(code: WebSocketCloseCode.goingAway, reason: "server shutting down", cause: .shutdown)
         }
         let deadline = NIODeadline.now() + self.context.configuration.shutdownDeadline
         let openChannels = self.children.all()

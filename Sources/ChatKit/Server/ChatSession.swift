@@ -21,36 +21,37 @@ final class ChatSession: WebSocketDelegate {
     func webSocketDidOpen(_ connection: WebSocketConnection) {
         let member = ChatMember(name: self.name, connection: connection)
         self.member = member
-        self.hub.stats.connectionsCurrent.wrappingIncrement(ordering: .relaxed)
-        self.hub.stats.connectionsTotal.wrappingIncrement(ordering: .relaxed)
+        self.hub.stats.connectionOpened()
         self.hub.attach(member, initialRoom: self.initialRoom)
     }
 
     func webSocket(_ connection: WebSocketConnection, didReceiveText text: String) {
         guard let member = self.member else { return }
-        self.hub.stats.messagesIn.wrappingIncrement(ordering: .relaxed)
-        self.hub.stats.bytesIn.wrappingIncrement(by: text.utf8.count, ordering: .relaxed)
+        let receivedAt = NIODeadline.now()
         let frame = ClientFrame.decode(text)
+        self.hub.stats.received(InboundMessageKind(frame), bytes: text.utf8.count)
         if self.rateLimiter?.allow() == false {
             return self.hub.sendError(
                 .rateLimited, "too many requests: slow down", id: try? frame.get().id, to: member)
         }
         switch frame {
         case .success(let frame):
-            self.hub.handle(frame, from: member)
+            self.hub.handle(frame, from: member, receivedAt: receivedAt)
         case .failure(let error):
             self.hub.sendError(error.code, error.message, id: error.id, to: member)
         }
     }
 
     func webSocket(_ connection: WebSocketConnection, didReceiveBinary data: ByteBuffer) {
-        connection.close(code: WebSocketCloseCode.unacceptableData, reason: "binary frames are not part of the chat protocol")
+        connection.close(
+            code: WebSocketCloseCode.unacceptableData, reason: "binary frames are not part of the chat protocol",
+            cause: .unsupportedData)
     }
 
     func webSocketDidClose(_ connection: WebSocketConnection, code: UInt16, reason: String) {
         guard let member = self.member else { return }
         self.member = nil
-        self.hub.stats.connectionsCurrent.wrappingDecrement(ordering: .relaxed)
+        self.hub.stats.connectionClosed(connection, code: code)
         self.hub.detach(member)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import NIOHTTP1
 
-/// A complete HTTP response as the HTTP routes produce it: JSON, except the chat page.
+/// A complete HTTP response as the HTTP routes produce it: a JSON body, except the chat page and `/metrics`.
 struct HTTPResponse: Sendable {
     var status: HTTPResponseStatus
     var body: Data
@@ -11,6 +11,11 @@ struct HTTPResponse: Sendable {
     var cacheControl: String
     /// Extra headers, after the ones above.
     var headers: [(String, String)] = []
+
+    /// The content type of every response but `/metrics`.
+    static let jsonContentType = "application/json; charset=utf-8"
+    /// The Prometheus text exposition format, version 0.0.4.
+    static let prometheusContentType = "text/plain; version=0.0.4; charset=utf-8"
 
     /// A JSON response.
     static func json<T: Encodable>(_ status: HTTPResponseStatus, _ value: T, headers: [(String, String)] = []) -> Self {
@@ -23,8 +28,13 @@ struct HTTPResponse: Sendable {
         .json(status, ["error": code, "message": message], headers: headers)
     }
 
+    /// A response in the Prometheus text format.
+    static func prometheus(_ body: [UInt8]) -> Self {
+        HTTPResponse(status: .ok, body: Data(body), contentType: Self.prometheusContentType)
+    }
+
     init(
-        status: HTTPResponseStatus, body: Data, contentType: String = "application/json; charset=utf-8",
+        status: HTTPResponseStatus, body: Data, contentType: String = Self.jsonContentType,
         cacheControl: String = "no-store", headers: [(String, String)] = []
     ) {
         self.status = status

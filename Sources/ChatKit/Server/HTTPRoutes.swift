@@ -2,8 +2,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// The plain HTTP side of the server: the chat page, health, readiness, the admin API, and explanations of
-/// refused upgrades. Pure: a request in, a response out; the channel handler does the I/O.
+/// The plain HTTP side of the server: the chat page, health, readiness, metrics, the admin API, and
+/// explanations of refused upgrades. Pure: a request in, a response out; the channel handler does the I/O.
 struct HTTPRoutes {
     let server: ServerContext
 
@@ -53,6 +53,8 @@ struct HTTPRoutes {
             return self.only(.GET, head) { self.health() }
         case "readyz" where segments.count == 1:
             return self.only(.GET, head) { self.readiness() }
+        case "metrics" where segments.count == 1:
+            return self.only(.GET, head) { self.metrics(head) }
         case "ws" where segments.count == 1 && self.server.isDraining.load(ordering: .relaxed):
             return .error(.serviceUnavailable, "shutting_down", "the server is shutting down")
         case "ws" where segments.count == 1 && self.server.hub.cluster?.isReady == false:
@@ -131,19 +133,35 @@ struct HTTPRoutes {
         return .json(.ok, ["status": "ready"])
     }
 
+    // MARK: Metrics
+
+    /// The Prometheus exposition, subject to `metricsAccess`.
+    private func metrics(_ head: HTTPRequestHead) -> HTTPResponse {
+        switch self.server.configuration.metricsAccess {
+        case .off:
+            return .error(.notFound, "metrics_disabled", "metrics are disabled: the server runs with --metrics off")
+        case .token:
+            guard let token = self.server.configuration.adminToken, !token.isEmpty else {
+                return .error(
+                    .notFound, "metrics_disabled", "metrics need the admin token, and the server has none")
+            }
+            if let refusal = Self.refusal(head, token: token) { return refusal }
+        case .public:
+            break
+        }
+        return .prometheus(
+            self.server.stats.metrics.exposition(
+                connections: self.server.stats.connectionsCurrent.load(ordering: .relaxed),
+                rooms: self.server.hub.roomCount))
+    }
+
     // MARK: Admin
 
     private func admin(_ head: HTTPRequestHead, _ path: [String], body: ByteBuffer?) -> HTTPResponse {
         guard let token = self.server.configuration.adminToken, !token.isEmpty else {
             return .error(.notFound, "admin_disabled", "the admin API is disabled: start the server with --admin-token")
         }
-        guard let authorization = head.headers.first(name: "Authorization") else {
-            return .error(.unauthorized, "unauthorized", "missing Authorization: Bearer <token>",
-                          headers: [("WWW-Authenticate", "Bearer")])
-        }
-        guard Self.constantTimeEqual(authorization, "Bearer \(token)") else {
-            return .error(.unauthorized, "unauthorized", "wrong admin token", headers: [("WWW-Authenticate", "Bearer")])
-        }
+        if let refusal = Self.refusal(head, token: token) { return refusal }
         let hub = self.server.hub
         switch path.count {
         case 1 where path[0] == "rooms":
@@ -212,6 +230,18 @@ struct HTTPRoutes {
             return .error(.notFound, "unknown_room", "no room named \"\(room)\"")
         }
         return .json(.created, message)
+    }
+
+    /// The 401 for a request without `Authorization: Bearer <token>`; `nil` when it has it.
+    private static func refusal(_ head: HTTPRequestHead, token: String) -> HTTPResponse? {
+        guard let authorization = head.headers.first(name: "Authorization") else {
+            return .error(.unauthorized, "unauthorized", "missing Authorization: Bearer <token>",
+                          headers: [("WWW-Authenticate", "Bearer")])
+        }
+        guard Self.constantTimeEqual(authorization, "Bearer \(token)") else {
+            return .error(.unauthorized, "unauthorized", "wrong admin token", headers: [("WWW-Authenticate", "Bearer")])
+        }
+        return nil
     }
 
     private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

@@ -40,6 +40,17 @@ public struct ServerConfiguration: Sendable {
     /// The cluster this server is a node of (shared Redis, `chatserver --redis`); `nil` (default) for a
     /// single node. Chat mode only.
     public var cluster: ClusterConfiguration?
+    /// Who may read `GET /metrics`: anyone (default), admin-token holders, or no one.
+    public var metricsAccess: MetricsAccess
+    /// Every how many messages of a room (by `seq`; in broadcast mode, of the broadcasts) one is timed from
+    /// receipt to its last member's write for `chat_delivery_seconds`; 1 times every message, 0 none.
+    /// Default ``defaultDeliverySampleInterval``.
+    public var deliverySampleInterval: Int
+
+    /// Every 16th room message is timed by default: plenty of samples at any real rate, and the per-copy
+    /// cost of a timed message (an atomic decrement at write time and the probe's reference count) is paid
+    /// by one message in 16.
+    public static let defaultDeliverySampleInterval = 16
 
     /// Creates a configuration; every argument has the documented default.
     public init(
@@ -59,7 +70,9 @@ public struct ServerConfiguration: Sendable {
         threads: Int = System.coreCount,
         mode: ServerMode = .chat,
         servesChatPage: Bool = true,
-        cluster: ClusterConfiguration? = nil
+        cluster: ClusterConfiguration? = nil,
+        metricsAccess: MetricsAccess = .public,
+        deliverySampleInterval: Int = Self.defaultDeliverySampleInterval
     ) {
         self.host = host
         self.port = port
@@ -78,5 +91,7 @@ public struct ServerConfiguration: Sendable {
         self.mode = mode
         self.servesChatPage = servesChatPage
         self.cluster = cluster
+        self.metricsAccess = metricsAccess
+        self.deliverySampleInterval = deliverySampleInterval
     }
 }

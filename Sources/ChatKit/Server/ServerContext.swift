@@ -17,7 +17,7 @@ package final class ServerContext: Sendable {
 
     package init(configuration: ServerConfiguration) {
         self.configuration = configuration
-        self.stats = ServerStats()
+        self.stats = ServerStats(metrics: ChatMetrics(deliverySampleInterval: configuration.deliverySampleInterval))
         self.hub = ChatHub(configuration: configuration, stats: self.stats)
         self.broadcastRoom = BroadcastRoom(stats: self.stats)
     }

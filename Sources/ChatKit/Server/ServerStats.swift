@@ -2,6 +2,9 @@ import Atomics
 import NIOConcurrencyHelpers
 
 /// Counters of a running server, safe to bump from any event loop; read by `/healthz` and `/admin/stats`.
+///
+/// Each event is reported once, through a method here, which bumps both these counters and their
+/// Prometheus counterparts in ``metrics`` (`/metrics`), so the two views can never disagree.
 public final class ServerStats: Sendable {
     let connectionsCurrent = ManagedAtomic<Int>(0)
     let connectionsTotal = ManagedAtomic<Int>(0)
@@ -11,16 +14,53 @@ public final class ServerStats: Sendable {
     let bytesOut = ManagedAtomic<Int>(0)
     let slowConsumersDropped = ManagedAtomic<Int>(0)
     private let errors = NIOLockedValueBox<[String: Int]>([:])
+    /// The same events as Prometheus metrics, in this server's own registry.
+    public let metrics: ChatMetrics
 
-    init() {}
-
-    func countError(_ code: ChatErrorCode) {
-        self.errors.withLockedValue { $0[code.rawValue, default: 0] += 1 }
+    init(metrics: ChatMetrics = ChatMetrics()) {
+        self.metrics = metrics
     }
 
-    func countOut(copies: Int, bytesEach: Int) {
+    /// A WebSocket connection opened.
+    func connectionOpened() {
+        self.connectionsCurrent.wrappingIncrement(ordering: .relaxed)
+        self.connectionsTotal.wrappingIncrement(ordering: .relaxed)
+        self.metrics.connectionOpened()
+    }
+
+    /// A WebSocket connection closed with `code` (the delegate's): its cause is the one this side recorded,
+    /// or else the one the code stands for.
+    func connectionClosed(_ connection: WebSocketConnection, code: UInt16) {
+        self.connectionsCurrent.wrappingDecrement(ordering: .relaxed)
+        self.metrics.connectionClosed(connection.closeCause ?? WebSocketCloseCause(closeCode: code))
+    }
+
+    /// A message of `bytes` payload bytes arrived from a client.
+    func received(_ kind: InboundMessageKind, bytes: Int) {
+        self.messagesIn.wrappingIncrement(ordering: .relaxed)
+        self.bytesIn.wrappingIncrement(by: bytes, ordering: .relaxed)
+        self.metrics.received(kind, bytes: bytes)
+    }
+
+    /// `copies` copies of one frame of `bytesEach` payload bytes were queued to clients: one call per fan-out,
+    /// never per copy.
+    func queued(_ kind: OutboundMessageKind, copies: Int, bytesEach: Int) {
+        guard copies > 0 else { return }
         self.messagesOut.wrappingIncrement(by: copies, ordering: .relaxed)
         self.bytesOut.wrappingIncrement(by: copies * bytesEach, ordering: .relaxed)
+        self.metrics.queued(kind, copies: copies, bytesEach: bytesEach)
+    }
+
+    /// An `error` frame with `code` was sent.
+    func countError(_ code: ChatErrorCode) {
+        self.errors.withLockedValue { $0[code.rawValue, default: 0] += 1 }
+        self.metrics.errorSent(code)
+    }
+
+    /// A connection was closed with 1008 because its send queue was full.
+    func slowConsumerDropped() {
+        self.slowConsumersDropped.wrappingIncrement(ordering: .relaxed)
+        self.metrics.slowConsumerDropped()
     }
 
     /// A consistent-enough copy of every counter.

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// Receives what one WebSocket connection delivers. Every method is called on the connection's event loop.
@@ -32,6 +33,8 @@ public final class WebSocketConnection: Sendable {
     public let remoteAddress: SocketAddress?
     let outbox: WebSocketOutbox
     private let closeTimeout: TimeAmount
+    /// Why this side closed the connection, when it did so on purpose; the first recorded cause wins.
+    private let recordedCloseCause = NIOLockedValueBox<WebSocketCloseCause?>(nil)
 
     init(channel: Channel, outbox: WebSocketOutbox, closeTimeout: TimeAmount) {
         self.channel = channel
@@ -53,6 +56,17 @@ public final class WebSocketConnection: Sendable {
         WebSocketSendResult(self.outbox.enqueue(.encodedFrame(frame)))
     }
 
+    /// Queues a complete, unmasked text frame encoded once for many, and tells `observer` when it is written.
+    @discardableResult
+    func send(encodedTextFrame frame: ByteBuffer, observer: any WebSocketWriteObserver) -> WebSocketSendResult {
+        WebSocketSendResult(self.outbox.enqueue(.observedEncodedFrame(frame, observer)))
+    }
+
+    /// Queues a text message like ``send(textBuffer:)`` and tells `observer` when the drain has written it.
+    func send(textBuffer buffer: ByteBuffer, observer: any WebSocketWriteObserver) -> WebSocketSendResult {
+        WebSocketSendResult(self.outbox.enqueue(.observedText(buffer, observer)))
+    }
+
     /// Queues a text message.
     @discardableResult
     public func send(text: String) -> WebSocketSendResult {
@@ -67,16 +81,32 @@ public final class WebSocketConnection: Sendable {
 
     /// Starts the close handshake after everything already queued has been written. The TCP connection is
     /// dropped if the peer has not answered within the configured close timeout, and in any case after
-    /// twice that time (a peer that never reads never lets the close frame out). Returns `false` when the
-    /// connection was already closing.
+    /// twice that time (a peer that never reads never lets the close frame out). `cause`, when given, is
+    /// recorded as ``closeCause`` unless an earlier close recorded one (it is recorded before the close is
+    /// queued, so it is in place when the connection ends). Returns `false` when the connection was already
+    /// closing.
     @discardableResult
-    public func close(code: UInt16 = WebSocketCloseCode.normal, reason: String = "") -> Bool {
+    public func close(
+        code: UInt16 = WebSocketCloseCode.normal, reason: String = "", cause: WebSocketCloseCause? = nil
+    ) -> Bool {
+        if let cause { self.recordCloseCause(cause) }
         guard self.outbox.enqueue(.close(code: code, reason: reason)) == .queued else { return false }
         let channel = self.channel
         channel.eventLoop.scheduleTask(in: self.closeTimeout * 2) {
             channel.close(promise: nil)
         }
         return true
+    }
+
+    /// Why this side closed the connection on purpose (slow consumer, kick, shutdown, dead peer…); `nil` when
+    /// it did not, and the close code tells the story (``WebSocketCloseCause/init(closeCode:)``).
+    public var closeCause: WebSocketCloseCause? { self.recordedCloseCause.withLockedValue { $0 } }
+
+    /// Records why this side is ending the connection, unless a cause was recorded already.
+    func recordCloseCause(_ cause: WebSocketCloseCause) {
+        self.recordedCloseCause.withLockedValue { recorded in
+            if recorded == nil { recorded = cause }
+        }
     }
 
     /// Messages queued and not yet handed to the socket.

@@ -66,10 +66,13 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.delegate.webSocketDidOpen(connection)
         } else {
             // The peer dropped TCP while the upgrade was completing: channelInactive has already gone past this
-            // point and will not come again. Report the connection's short life now, so that every delegate
-            // sees an open followed by exactly one close (a client waiting for its events would wait forever).
+            // point and will not come again. Report the connection's short life, so that every delegate sees an
+            // open followed by exactly one close (a client waiting for its events would wait forever) — but
+            // on the next loop pass: frames that arrived with the handshake are replayed into this handler
+            // right after it is added, and the peer's last words must be delivered before the close.
             self.delegate.webSocketDidOpen(connection)
-            self.connectionClosed()
+            let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
+            context.eventLoop.execute { loopBoundSelf.value.connectionClosed() }
         }
     }
 
@@ -265,7 +268,7 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard !items.isEmpty else { return }
         for item in items {
             switch item {
-            case .text, .binary, .encodedFrame:
+            case .text, .binary, .encodedFrame, .observedText, .observedEncodedFrame:
                 self.writeMessage(item, context: context)
             case .close(let code, let reason):
                 self.sendClose(code: code, reason: reason, context: context)
@@ -279,8 +282,14 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard self.closeState == .open else { return }
         switch item {
         case .text(let buffer): self.write(opcode: .text, data: buffer, context: context, promise: nil)
+        case .observedText(let buffer, let observer):
+            self.write(opcode: .text, data: buffer, context: context, promise: nil)
+            observer.messageWritten()
         case .binary(let buffer): self.write(opcode: .binary, data: buffer, context: context, promise: nil)
         case .encodedFrame(let bytes): context.write(Self.wrapOutboundOut(.encoded(bytes)), promise: nil)
+        case .observedEncodedFrame(let bytes, let observer):
+            context.write(Self.wrapOutboundOut(.encoded(bytes)), promise: nil)
+            observer.messageWritten()
         case .close: break
         }
     }
@@ -371,6 +380,7 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
             let handler = loopBoundSelf.value
             if handler.lastFrameReceived < pingSentAt {
                 handler.receivedCloseReason = "peer did not answer a ping in time"
+                handler.connection?.recordCloseCause(.deadPeer)
                 handler.context?.close(promise: nil)
             }
         }

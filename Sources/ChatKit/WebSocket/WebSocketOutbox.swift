@@ -6,6 +6,11 @@ enum WebSocketOutboundItem: Sendable {
     case text(ByteBuffer)
     /// A whole text frame already encoded (``WebSocketFrameBytes/serverText(_:allocator:)``).
     case encodedFrame(ByteBuffer)
+    /// A text message whose observer is told when the drain writes it (sampled delivery timing).
+    case observedText(ByteBuffer, any WebSocketWriteObserver)
+    /// A whole text frame encoded once, whose observer is told when the drain writes it (sampled delivery
+    /// timing).
+    case observedEncodedFrame(ByteBuffer, any WebSocketWriteObserver)
     case binary(ByteBuffer)
     case close(code: UInt16, reason: String)
 }

@@ -45,10 +45,17 @@ final class WebSocketClientUpgrader: NIOHTTPClientProtocolUpgrader, Sendable {
     private let handshake: NIOWebSocketClientUpgrader
     private let maxFrameSize: Int
     private let setUp: @Sendable (Channel, HTTPResponseHead) -> EventLoopFuture<Void>
+    private let accepted: @Sendable () -> Void
 
-    init(requestKey: String, maxFrameSize: Int, setUp: @escaping @Sendable (Channel, HTTPResponseHead) -> EventLoopFuture<Void>) {
+    /// `accepted` is called when a valid 101 arrives: from then on the connection is upgrading, and a close
+    /// that comes before `setUp` runs must not be taken for a failed handshake.
+    init(
+        requestKey: String, maxFrameSize: Int, accepted: @escaping @Sendable () -> Void = {},
+        setUp: @escaping @Sendable (Channel, HTTPResponseHead) -> EventLoopFuture<Void>
+    ) {
         self.maxFrameSize = maxFrameSize
         self.setUp = setUp
+        self.accepted = accepted
         self.handshake = NIOWebSocketClientUpgrader(
             requestKey: requestKey, maxFrameSize: maxFrameSize, automaticErrorHandling: false,
             upgradePipelineHandler: { channel, _ in channel.eventLoop.makeSucceededVoidFuture() })
@@ -62,7 +69,9 @@ final class WebSocketClientUpgrader: NIOHTTPClientProtocolUpgrader, Sendable {
     }
 
     func shouldAllowUpgrade(upgradeResponse: HTTPResponseHead) -> Bool {
-        self.handshake.shouldAllowUpgrade(upgradeResponse: upgradeResponse)
+        let allowed = self.handshake.shouldAllowUpgrade(upgradeResponse: upgradeResponse)
+        if allowed { self.accepted() }
+        return allowed
     }
 
     func upgrade(context: ChannelHandlerContext, upgradeResponse: HTTPResponseHead) -> EventLoopFuture<Void> {
