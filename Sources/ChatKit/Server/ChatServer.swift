@@ -146,13 +146,9 @@ public final class ChatServer: Sendable {
             withPipeliningAssistance: true,
             withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
                 context.pipeline.syncOperations.removeHandler(name: HTTPServerHandler.name, promise: nil)
-                context.pipeline.syncOperations.removeHandler(name: HTTPParserErrorFilter.name, promise: nil)
             }),
             withErrorHandling: true
         )
-        let errorHandler = try channel.pipeline.syncOperations.handler(type: HTTPServerProtocolErrorHandler.self)
-        try channel.pipeline.syncOperations.addHandler(
-            HTTPParserErrorFilter(), name: HTTPParserErrorFilter.name, position: .before(errorHandler))
         try channel.pipeline.syncOperations.addHandler(HTTPServerHandler(server: context), name: HTTPServerHandler.name)
     }
 
