@@ -28,6 +28,7 @@ final class FuzzConnection {
         self.loop = loop
         self.channel = EmbeddedChannel(loop: loop)
         do {
+            try self.channel.pipeline.syncOperations.addHandler(ClosedSocketWrites())
             try ChatServer.configureHTTP(channel: self.channel, context: server, logger: Self.logger)
             try self.channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40_000)).wait()
         } catch {
