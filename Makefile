@@ -52,7 +52,10 @@ sanitize: deps
 		$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan 2>&1 | tee reports/tsan.log
 	@python3 .ci/test_summary.py tsan reports/tsan.log reports/test-counts.txt
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	set -o pipefail; CHATKIT_SANITIZER=address \
+	# Leak checking is off here: LeakSanitizer reports buffers that Foundation's file reading keeps on Linux
+	# (FoundationEssentials.readBytesFromFile), in the test process and in every child it starts. The fuzz
+	# targets run with leak checking on (make fuzz), which covers ChatKit's own allocations.
+	set -o pipefail; CHATKIT_SANITIZER=address ASAN_OPTIONS=detect_leaks=0 \
 		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan 2>&1 | tee reports/asan.log
 	@python3 .ci/test_summary.py asan reports/asan.log reports/test-counts.txt
 
