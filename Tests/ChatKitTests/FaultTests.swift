@@ -131,23 +131,7 @@ final class FaultTests: XCTestCase {
     func testAMemberThatNeverReadsIsDroppedAndCounted() async throws {
         try await self.bystandersUnaffected({ $0.webSocket.sendQueueLimit = 64 }) { server in
             // The stuck member shares a room with a heavy sender; the bystanders chat elsewhere.
-            let stuck = try await RawTCPClient.connect(port: server.port, autoRead: false, receiveBufferBytes: 2048)
-            try await stuck.sendUpgrade(target: "/ws?name=stuck&room=heavy")
-            try await eventually("stuck joined") { server.hub.memberDetails(room: "heavy")?.count == 1 }
-            let sender = try await ChatTestClient.connect(server, name: "heavy-sender", room: "heavy")
-            let content = String(repeating: "h", count: 4000)
-            var sent = 0
-            while server.stats.snapshot.slowConsumersDropped == 0 && sent < 20_000 {
-                for _ in 0..<20 {
-                    try sender.send(.say(room: "heavy", content: content, id: nil))
-                    sent += 1
-                }
-                // Wait for our own 20 copies: a window, as a real client keeps.
-                var echoed = 0
-                while echoed < 20 {
-                    if case .message = try await sender.next() { echoed += 1 }
-                }
-            }
+            let (stuck, _) = try await driveStuckReaderUntilDropped(server)
             XCTAssertEqual(server.stats.snapshot.slowConsumersDropped, 1)
             await stuck.close()
         }

@@ -116,22 +116,7 @@ final class MetricsTests: XCTestCase {
             $0.webSocket.closeTimeout = .milliseconds(200)
             $0.deliverySampleInterval = 1
         }) { server in
-            let stuck = try await RawTCPClient.connect(port: server.port, autoRead: false, receiveBufferBytes: 2048)
-            try await stuck.sendUpgrade(target: "/ws?name=stuck&room=heavy")
-            try await eventually("stuck joined") { server.hub.memberDetails(room: "heavy")?.count == 1 }
-            let sender = try await ChatTestClient.connect(server, name: "heavy-sender", room: "heavy")
-            let content = String(repeating: "h", count: 4000)
-            var sent = 0
-            while server.stats.snapshot.slowConsumersDropped == 0 && sent < 20_000 {
-                for _ in 0..<20 {
-                    try sender.send(.say(room: "heavy", content: content, id: nil))
-                    sent += 1
-                }
-                var echoed = 0
-                while echoed < 20 {
-                    if case .message = try await sender.next() { echoed += 1 }
-                }
-            }
+            let (stuck, sent) = try await driveStuckReaderUntilDropped(server)
             // The stuck client reads nothing, so only the server sees the close (the hard close after 2 × 200 ms).
             try await eventually("the stuck connection closed") { server.stats.snapshot.connectionsCurrent == 1 }
             await stuck.close()
