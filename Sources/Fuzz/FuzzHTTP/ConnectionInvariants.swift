@@ -35,14 +35,17 @@ enum ConnectionInvariants {
         }
         for (index, response) in responses.enumerated() {
             let head = index < requests.heads.count ? requests.heads[index] : nil
-            Self.check(response, index: index, request: head, isLast: index == responses.count - 1, requests: requests)
+            Self.check(
+                response, index: index, request: head, isLast: index == responses.count - 1, requests: requests,
+                mode: mode)
         }
         guard let upgraded else { return [] }
         return Self.checkWebSocket(upgraded, mode: mode)
     }
 
     private static func check(
-        _ response: WireResponse, index: Int, request: HTTPRequestHead?, isLast: Bool, requests: ReferenceRequests
+        _ response: WireResponse, index: Int, request: HTTPRequestHead?, isLast: Bool, requests: ReferenceRequests,
+        mode: ServerMode
     ) {
         let what = "response \(index) (\(response.statusLine))"
         if response.status == 101 {
@@ -56,7 +59,13 @@ enum ConnectionInvariants {
             && index == requests.completeCount
         {
             // The answer to malformed HTTP: a JSON error (bad_request, or headers_too_large for 431), then the
-            // connection closes (checked by the caller).
+            // connection closes (checked by the caller). The answer to a HEAD request has the headers only.
+            if request?.method == .HEAD {
+                fuzzRequire(
+                    response.values("content-type") == ["application/json; charset=utf-8"],
+                    "\(what): the malformed-request answer to a HEAD has Content-Type \(response.values("content-type"))")
+                return
+            }
             let json = try? JSONSerialization.jsonObject(with: Data(response.body), options: [])
             let code = (json as? [String: Any])?["error"] as? String
             fuzzRequire(
@@ -65,6 +74,18 @@ enum ConnectionInvariants {
             return
         }
         fuzzRequire(request != nil, "\(what) answers no request")
+        if let request, mode == .chat, response.status == 200, Self.path(of: request.uri) == "/" {
+            // The chat page (HTTPRoutes): HTML under a strict policy, the one response that is not JSON.
+            fuzzRequire(
+                response.values("content-type") == ["text/html; charset=utf-8"],
+                "\(what): the chat page has Content-Type \(response.values("content-type"))")
+            fuzzRequire(
+                response.values("content-security-policy").count == 1, "\(what): the chat page without its CSP")
+            fuzzRequire(
+                request.method == .HEAD || response.body.starts(with: Array("<!doctype html>".utf8)),
+                "\(what): the chat page's body is not an HTML document")
+            return
+        }
         fuzzRequire(
             response.values("content-type") == ["application/json; charset=utf-8"],
             "\(what) has Content-Type \(response.values("content-type"))")
@@ -77,6 +98,11 @@ enum ConnectionInvariants {
             let code = object["error"] as? String ?? "", message = object["message"] as? String ?? ""
             fuzzRequire(!code.isEmpty && !message.isEmpty, "\(what) has the error body \(object)")
         }
+    }
+
+    /// The path of a request target: what comes before its query.
+    private static func path(of uri: String) -> Substring {
+        uri.prefix { $0 != "?" }
     }
 
     /// Checks the frames after a `101`; returns the name of the `welcome` frame, if any.
