@@ -163,7 +163,9 @@ def run_case(binary, case, args):
             "serverCpuSeconds": samples[-1][1] - samples[0][1],
             "chatctlMicrosPerCopy": report["generator"]["cpuSeconds"] / max(1, counters["messages.in"]) * 1e6,
             "serverKBPerConnection": (peak_rss - rss_idle) / 1024 / users if users else None,
-            "chatctlKBPerUser": report["generator"]["peakResidentBytes"] / 1024 / users if users else None,
+            # Growth over the run's start, so chatctl's own baseline is not spread over the users.
+            "chatctlKBPerUser": (report["generator"]["peakResidentBytes"]
+                                 - report["generator"].get("residentBytesAtStart", 0)) / 1024 / users if users else None,
             "lost": counters["delivery.lost"], "expected": counters["delivery.expected"],
             "lateSends": counters["sends.late"], "errors": counters["errors.total"],
             "slowConsumersDropped": (stats_after["slowConsumersDropped"] - stats_before["slowConsumersDropped"]) if stats_before else None,

@@ -121,6 +121,7 @@ public final class WebSocketClient: Sendable {
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(configuration.connectTimeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelOption(.recvAllocator, value: WebSocketReadBuffers.allocator)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let upgrader = WebSocketClientUpgrader(
@@ -152,7 +153,14 @@ public final class WebSocketClient: Sendable {
         let timeout = eventLoop.scheduleTask(in: configuration.connectTimeout) {
             upgraded.fail(WebSocketClientError.connectTimeout(url.description))
         }
-        bootstrap.connect(host: url.host, port: url.port).whenComplete { result in
+        // An IP address needs no resolver: NIO's resolves every host name with getaddrinfo on a Dispatch queue,
+        // which for thousands of simulated users means as many queue items and extra threads.
+        let connected = if let address = try? SocketAddress(ipAddress: url.host, port: url.port) {
+            bootstrap.connect(to: address)
+        } else {
+            bootstrap.connect(host: url.host, port: url.port)
+        }
+        connected.whenComplete { result in
             switch result {
             case .failure(let error):
                 upgraded.fail(WebSocketClientError.unreachable(

@@ -114,6 +114,10 @@ public struct LoadReport: Codable, Sendable, Equatable {
         public var failedSends: Int
         public var cpuSeconds: Double
         public var peakResidentBytes: Int
+        /// Resident memory once the run was set up (plan built, event loops and HTTP client started) and before
+        /// any simulated user existed; absent in older reports. The generator's memory per user is
+        /// `(peakResidentBytes - residentBytesAtStart) / users`.
+        public var residentBytesAtStart: Int?
     }
 
     /// The value of a metric named as in thresholds (`latency.broadcast.p99`, `delivery.lost`, `errors.CODE`).

@@ -144,6 +144,8 @@ public enum LoadRunner {
             lateThresholdNanoseconds: Int64(options.lateThresholdSeconds * 1e9))
         let loops = Array(group.makeIterator())
         let loopMetrics = loops.map { _ in LoopMetrics() }
+        // Before any user exists, after everything the run needs whatever its size (threads, libcurl, the plan).
+        let residentAtStart = ProcessUsage.residentBytes()
         let users: [SimulatedUser] = plan.localUserIndexes.enumerated().map { position, userIndex in
             let loopIndex = position % loops.count
             return SimulatedUser(
@@ -214,7 +216,8 @@ public enum LoadRunner {
             generator: .init(
                 sends: metrics.sends, lateSends: metrics.lateSends, lateThresholdSeconds: options.lateThresholdSeconds,
                 maxSendLagSeconds: Double(metrics.maxSendLagNanoseconds) / 1e9, failedSends: metrics.failedSends,
-                cpuSeconds: ProcessUsage.cpuSeconds() - cpuAtStart, peakResidentBytes: ProcessUsage.peakResidentBytes()),
+                cpuSeconds: ProcessUsage.cpuSeconds() - cpuAtStart, peakResidentBytes: ProcessUsage.peakResidentBytes(),
+                residentBytesAtStart: residentAtStart),
             notes: (embedded ? ["The embedded server ran in this process: generator CPU and memory include it."] : []) + [
                 "Latency of planned sends is measured from the planned send time, not from when the generator got "
                     + "round to sending (coordinated-omission correction, as wrk2 does).",

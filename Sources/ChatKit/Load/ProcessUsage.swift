@@ -19,6 +19,14 @@ enum ProcessUsage {
         return user + system
     }
 
+    /// Resident set size now, in bytes (from /proc/self/statm); `nil` where there is no /proc.
+    static func residentBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
     /// Peak resident set size in bytes.
     static func peakResidentBytes() -> Int {
         var usage = rusage()

@@ -39,8 +39,9 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     private var scriptRunning = false
     private var scriptTask: Scheduled<Void>?
     private var expectation: (step: ExpectStep, timeout: Scheduled<Void>)?
-    /// Frames received and not yet consumed by an `expect` step (only kept when the script has one).
-    private var unconsumed: CircularBuffer<ServerFrame> = CircularBuffer()
+    /// Frames received and not yet consumed by an `expect` step (only kept when the script has one). Starts
+    /// with room for one: NIO's default of 16 frames was 1.4 KB for every user, most of which never expect.
+    private var unconsumed = CircularBuffer<ServerFrame>(initialCapacity: 1)
     private static let unconsumedLimit = 256
     private var keepsFramesForExpect = false
     private var fillerBySize: [Int: String] = [:]

@@ -81,6 +81,7 @@ public final class ChatServer: Sendable {
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelOption(.recvAllocator, value: WebSocketReadBuffers.allocator)
             .childChannelInitializer { channel in
                 children.insert(channel)
                 return channel.eventLoop.makeCompletedFuture {

@@ -174,7 +174,8 @@ extension LoadReport {
             maxSendLagSeconds: generators.map(\.maxSendLagSeconds).max() ?? 0,
             failedSends: generators.reduce(0) { $0 + $1.failedSends },
             cpuSeconds: generators.reduce(0) { $0 + $1.cpuSeconds },
-            peakResidentBytes: generators.map(\.peakResidentBytes).max() ?? 0)
+            peakResidentBytes: generators.map(\.peakResidentBytes).max() ?? 0,
+            residentBytesAtStart: generators.compactMap(\.residentBytesAtStart).max())
     }
 
     /// Every rule any input was evaluated against, each metric once, in order of first appearance; and a
