@@ -101,6 +101,10 @@ def scenario(name, users, senders, rooms, rate, seconds, action="say", size=64, 
         groups.append({"name": "listeners", "count": listeners, "namePattern": "l-{i}", "rooms": [room_pattern]})
     phases = [{"type": "rampUp", "duration": ramp or f"{max(1, users // 1000)}s"}]
     if rate > 0:
+        # Let the ramp-up's presence storm (N users joining one room send N²/2 presence frames) finish on both
+        # sides before the load starts: the cases measure steady fan-out, not the tail of the join storm.
+        phases.append({"type": "hold", "duration": "3s"})
+    if rate > 0:
         phases.append({"type": "arrivals", "duration": f"{seconds}s", "rate": f"{rate}/s", "action": action,
                        "size": size, "group": "senders"})
     else:

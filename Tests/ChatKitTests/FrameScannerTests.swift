@@ -22,13 +22,22 @@ final class FrameScannerTests: XCTestCase {
         XCTAssertEqual(scannedWhisper.to, "b")
         XCTAssertEqual(scannedWhisper.sender, 3)
         XCTAssertEqual(scannedWhisper.sentAt, 99)
+
+        for event in [PresenceEvent.join, .leave] {
+            let presence = ServerFrame.presence(room: "room-3", name: "user-9", event: event)
+            let scannedPresence = try XCTUnwrap(FrameScanner.scan(ByteBuffer(string: presence.encoded())))
+            XCTAssertEqual(scannedPresence.kind, .presence)
+            XCTAssertEqual(scannedPresence.room, "room-3")
+            XCTAssertEqual(scannedPresence.name, "user-9")
+        }
     }
 
     func testOtherFramesAndOddInputFallBackToTheDecoder() {
         let others: [String] = [
             ServerFrame.joined(room: "r", name: "n", seq: 1, id: nil).encoded(),
             ServerFrame.history(room: "r", messages: [], id: "j").encoded(),
-            ServerFrame.presence(room: "r", name: "n", event: .join).encoded(),
+            #"{"type":"presence","room":"r","event":"join"}"#,  // no name: the decoder reports it
+            #"{"type":"presence","room":"r","name":"n\u0041","event":"join"}"#,  // escaped name
             #"{"type":"message","room":"r\u0041","seq":1}"#,  // escaped room: not read here
             #"{"type":"message","seq":1.5}"#,
             "{not json",

@@ -116,7 +116,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
 
     // MARK: Receiving
 
-    /// The hot path: most frames are room messages and whispers, read from their bytes by ``FrameScanner``
+    /// The hot path: most frames are room messages, whispers and presence, read from their bytes by ``FrameScanner``
     /// and counted with one metrics update. Everything else (and every frame while an `expect` may need it)
     /// goes through the full decoder.
     func webSocket(_ connection: WebSocketConnection, didReceiveTextBytes bytes: ByteBuffer) {
@@ -164,6 +164,13 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
                 } else if leak {
                     $0.whisperLeaks += 1
                 }
+            }
+        case .presence:
+            // As `handle(_:now:measuring:)` counts a decoded presence frame.
+            if let room = frame.room, frame.name != self.name { self.memberships[room]?.presenceObserved += 1 }
+            self.metrics.update {
+                $0.messagesIn += 1
+                $0.bytesIn += bytes
             }
         }
     }
