@@ -36,7 +36,7 @@ public struct NIOSSLClientTLS: ClientTLSProvider {
             break
         case .caFile(let path):
             caPath = path
-            configuration.trustRoots = .certificates(try PEMFile.certificates(path))
+            configuration.trustRoots = .certificates(try PEMFile.certificates(path, role: .trustedCertificates))
         case .insecure:
             configuration.certificateVerification = .none
         }
@@ -44,7 +44,8 @@ public struct NIOSSLClientTLS: ClientTLSProvider {
             self.context = try NIOSSLContext(configuration: configuration)
         } catch {
             throw TLSFileError(
-                path: caPath ?? "the system's trust roots", reason: "cannot be used: \(TLSErrorDescription.describe(error))")
+                path: caPath ?? "the system's trust roots", role: .trustedCertificates,
+                reason: "cannot be used: \(TLSErrorDescription.describe(error))")
         }
     }
 

@@ -17,7 +17,7 @@ public struct NIOSSLServerTLS: ServerTLSProvider {
     /// Throws a ``TLSFileError`` naming the file when one is missing, unreadable or not PEM, or when the key does
     /// not belong to the certificate.
     public init(certificateChainFile: String, privateKeyFile: String) throws(TLSFileError) {
-        let chain = try PEMFile.certificates(certificateChainFile)
+        let chain = try PEMFile.certificates(certificateChainFile, role: .certificateChain)
         let key = try PEMFile.privateKey(privateKeyFile)
         let configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
@@ -25,7 +25,7 @@ public struct NIOSSLServerTLS: ServerTLSProvider {
             self.context = try NIOSSLContext(configuration: configuration)
         } catch {
             throw TLSFileError(
-                path: privateKeyFile,
+                path: privateKeyFile, role: .privateKey,
                 reason: "cannot be used with the certificate in \(certificateChainFile) (does the key belong to it?): "
                     + TLSErrorDescription.describe(error))
         }

@@ -41,7 +41,9 @@ enum TLSErrorDescription {
         if text.hasPrefix("Error: ") { text = text.dropFirst("Error: ".count).drop { $0 != " " }.dropFirst() }
         if let at = text.range(of: " at ") { text = text[..<at.lowerBound] }
         // "error:CODE:LIBRARY:FUNCTION:REASON": keep REASON, in words.
-        if text.hasPrefix("error:"), let lastColon = text.lastIndex(of: ":") { text = text[text.index(after: lastColon)...] }
+        if text.hasPrefix("error:"), let lastColon = text.lastIndex(of: ":") {
+            text = text[text.index(after: lastColon)...]
+        }
         let words = text.replacingOccurrences(of: "_", with: " ").lowercased()
         switch words {
         case "eof during handshake": return "the server closed the connection during the TLS handshake"

@@ -212,7 +212,7 @@ struct ChatServerCommand: AsyncParsableCommand {
         do {
             return try NIOSSLServerTLS(certificateChainFile: certificate, privateKeyFile: key)
         } catch {
-            throw ValidationError("\(error.path == key ? "--tls-key" : "--tls-cert") \(error)")
+            throw ValidationError("\(error.role == .privateKey ? "--tls-key" : "--tls-cert") \(error)")
         }
     }
 

@@ -34,9 +34,11 @@ public enum WebSocketClientError: Error, Sendable, Equatable, CustomStringConver
         case .handshakeFailed(let why): return "WebSocket handshake failed: \(why)"
         case .connectTimeout(let url): return "timed out connecting to \(url)"
         case .unreachable(let url, let reason): return "cannot connect to \(url): \(reason)"
-        case .tlsHandshakeFailed(let url, let reason): return "cannot connect to \(url): TLS handshake failed: \(reason)"
+        case .tlsHandshakeFailed(let url, let reason):
+            return "cannot connect to \(url): TLS handshake failed: \(reason)"
         case .tlsNotConfigured(let url):
-            return "cannot connect to \(url): wss:// needs TLS, and this client has no TLS provider (ClientConfiguration.tls)"
+            return "cannot connect to \(url): wss:// needs TLS, and this client has no TLS provider "
+                + "(ClientConfiguration.tls)"
         case .sendQueueFull: return "send queue full: the server is not reading fast enough"
         case .closed: return "the connection is closed"
         }

@@ -339,14 +339,14 @@ public enum LoadRunner {
             do {
                 try await TLSHandshakeProbe.run(url, tls: tls, timeout: .seconds(5))
             } catch let error as WebSocketClientError {
+                let reason: String
                 switch error {
-                case .unreachable(_, let reason): throw LoadRunError.targetUnreachable(url: url.description, reason: reason)
-                case .tlsHandshakeFailed(_, let reason):
-                    throw LoadRunError.targetUnreachable(url: url.description, reason: "TLS handshake failed: \(reason)")
-                case .connectTimeout:
-                    throw LoadRunError.targetUnreachable(url: url.description, reason: "TLS handshake timed out")
-                default: throw LoadRunError.targetUnreachable(url: url.description, reason: "\(error)")
+                case .unreachable(_, let why): reason = why
+                case .tlsHandshakeFailed(_, let why): reason = "TLS handshake failed: \(why)"
+                case .connectTimeout: reason = "TLS handshake timed out"
+                default: reason = "\(error)"
                 }
+                throw LoadRunError.targetUnreachable(url: url.description, reason: reason)
             }
         } else {
             // A TCP connection tells reachable from not, whatever the server speaks.
@@ -356,7 +356,8 @@ public enum LoadRunner {
                     .connect(host: url.host, port: url.port).get()
                 try? await channel.close()
             } catch {
-                throw LoadRunError.targetUnreachable(url: url.description, reason: ConnectErrorDescription.describe(error))
+                throw LoadRunError.targetUnreachable(
+                    url: url.description, reason: ConnectErrorDescription.describe(error))
             }
         }
         guard `protocol` == .chat, let transport, let base = LoadURLs.httpBase(of: url.description) else { return }

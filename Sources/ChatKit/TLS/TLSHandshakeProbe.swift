@@ -29,7 +29,8 @@ enum TLSHandshakeProbe {
             channel = try await bootstrap.connect(host: url.host, port: url.port).get()
         } catch {
             done.fail(error)
-            throw WebSocketClientError.unreachable(url: url.description, reason: ConnectErrorDescription.describe(error))
+            throw WebSocketClientError.unreachable(
+                url: url.description, reason: ConnectErrorDescription.describe(error))
         }
         defer { channel.close(promise: nil) }
         try await done.futureResult.get()

@@ -92,6 +92,7 @@ public struct CurlHTTPClient: Sendable {
             ("WRITEDATA", ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, responsePointer)),
             ("HEADERFUNCTION", ccurl_easy_setopt_write_callback(handle, CURLOPT_HEADERFUNCTION, appendHeader)),
             ("HEADERDATA", ccurl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, responsePointer)),
+            ("ERRORBUFFER", ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, response.errorBuffer)),
         ]
         setup += Self.setMethod(handle, method: method, body: body)
         setup += Self.setTLS(handle, self.tls)
@@ -104,7 +105,7 @@ public struct CurlHTTPClient: Sendable {
         let code = withExtendedLifetime(response) { curl_easy_perform(handle) }
         guard code == CURLE_OK else {
             throw Self.error(code, url: url, timeoutSeconds: timeoutSeconds, maxResponseBytes: self.maxResponseBytes,
-                             bodyTooLarge: response.bodyTooLarge)
+                             bodyTooLarge: response.bodyTooLarge, detail: response.errorDetail)
         }
         var status = 0
         _ = ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -154,7 +155,8 @@ public struct CurlHTTPClient: Sendable {
     }
 
     private static func error(
-        _ code: CURLcode, url: String, timeoutSeconds: Double, maxResponseBytes: Int, bodyTooLarge: Bool
+        _ code: CURLcode, url: String, timeoutSeconds: Double, maxResponseBytes: Int, bodyTooLarge: Bool,
+        detail: String
     ) -> CurlHTTPError {
         let reason = Self.describe(code)
         let curlCode = Int(code.rawValue)
@@ -162,7 +164,8 @@ public struct CurlHTTPClient: Sendable {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return .cannotConnect(url, reason: reason, curlCode: curlCode)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE:
-            return .tlsFailed(url, reason: reason, curlCode: curlCode)
+            // libcurl's own sentence ("SSL certificate problem: self-signed certificate") says more.
+            return .tlsFailed(url, reason: detail.isEmpty ? reason : detail, curlCode: curlCode)
         case CURLE_OPERATION_TIMEDOUT:
             return .timedOut(url, seconds: timeoutSeconds, reason: reason, curlCode: curlCode)
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
@@ -193,8 +196,22 @@ private final class ResponseAccumulator {
     var body = Data()
     var headers: [String: String] = [:]
     var bodyTooLarge = false
+    /// CURLOPT_ERRORBUFFER: libcurl writes a failure's detailed message here.
+    let errorBuffer: UnsafeMutablePointer<CChar>
 
-    init(maxBodyBytes: Int) { self.maxBodyBytes = maxBodyBytes }
+    init(maxBodyBytes: Int) {
+        self.maxBodyBytes = maxBodyBytes
+        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+    }
+
+    deinit { self.errorBuffer.deallocate() }
+
+    /// The detailed message of the last failure, or empty.
+    var errorDetail: String {
+        self.errorBuffer[Int(CURL_ERROR_SIZE) - 1] = 0
+        return String(cString: self.errorBuffer).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     func addHeaderLine(_ line: String) {
         if line.hasPrefix("HTTP/") {
