@@ -73,6 +73,21 @@ final class TLSProcessTests: XCTestCase {
         XCTAssertTrue(missingCA.stderr.contains("--ca-file /nonexistent/ca.pem: no such file"), missingCA.stderr)
     }
 
+    func testAnIndependentClientGetsMetricsThePageAndChatsOverTLS() async throws {
+        // Python's ssl (OpenSSL) and the `websockets` package, trusting only the test certificate.
+        let certificate = try XCTUnwrap(self.certificate)
+        let (server, url) = try await self.startTLSServer()
+        defer { server.terminate() }
+        let httpsBase = url.replacingOccurrences(of: "wss://", with: "https://").replacingOccurrences(of: "/ws", with: "")
+        let python = try ChildProcess(
+            try RepositoryPaths.python(),
+            [RepositoryPaths.interopScript("tls_client.py"), certificate.certificatePath, httpsBase, url])
+        python.closeStdin()
+        let status = try await python.wait(timeout: .seconds(60))
+        XCTAssertEqual(status, 0, python.stdout + python.stderr)
+        XCTAssertEqual(python.stdout, "metrics: 200 True\npage: 200 True\nchat: hello from python\n", python.stderr)
+    }
+
     func testRunSendAndListenOverWSS() async throws {
         let certificate = try XCTUnwrap(self.certificate)
         let (server, url) = try await self.startTLSServer()

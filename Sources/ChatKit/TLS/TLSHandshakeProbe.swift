@@ -64,6 +64,7 @@ enum TLSHandshakeProbe {
         func channelInactive(context: ChannelHandlerContext) {
             self.promise.fail(WebSocketClientError.tlsHandshakeFailed(
                 url: self.url.description, reason: "the server closed the connection during the TLS handshake"))
+            context.fireChannelInactive()
         }
     }
 }
