@@ -5,7 +5,7 @@ let package = Package(
     name: "chatkit",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "ChatKit", targets: ["ChatKit"]),
+        .library(name: "ChatKit", targets: ["ChatKit", "ChatKitTLS"]),
         .executable(name: "chatserver", targets: ["chatserver"]),
         .executable(name: "chatctl", targets: ["chatctl"]),
     ],
@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
     ],
     targets: [
         .target(
@@ -27,6 +28,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                // TLS's user events only (no TLS implementation: that is ChatKitTLS).
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -34,10 +37,21 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // wss:// and https:// on swift-nio-ssl (BoringSSL), apart from ChatKit so that targets that need no TLS
+        // (the fuzz targets) do not compile BoringSSL; ChatKit reaches it through its TLS provider protocols.
+        .target(
+            name: "ChatKitTLS",
+            dependencies: [
+                "ChatKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .executableTarget(
             name: "chatserver",
             dependencies: [
                 "ChatKit",
+                "ChatKitTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -52,6 +66,7 @@ let package = Package(
             name: "chatctl",
             dependencies: [
                 "ChatKit",
+                "ChatKitTLS",
                 "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -86,6 +101,7 @@ let package = Package(
             name: "ChatKitTests",
             dependencies: [
                 "ChatKit",
+                "ChatKitTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatKit
+import ChatKitTLS
 import Dispatch
 import Foundation
 import Logging
@@ -15,6 +16,8 @@ struct ChatServerCommand: AsyncParsableCommand {
             The same port serves a chat page for browsers at GET / (http://HOST:PORT/; --no-page turns it off),
             GET /healthz, GET /readyz, GET /metrics (Prometheus text format; see --metrics) and, with an admin
             token, the admin API under /admin/.
+            With --tls-cert and --tls-key everything on the port is served over TLS instead: wss://HOST:PORT/ws,
+            https://HOST:PORT/ (PEM files; the certificate file may hold the whole chain, the server's first).
             The first line on stdout is the bound address, so scripts can read the port when --port is 0.
             SIGINT or SIGTERM: stop accepting, send close 1001 to everyone, exit.
 
@@ -23,6 +26,7 @@ struct ChatServerCommand: AsyncParsableCommand {
               chatserver --port 0 --admin-token secret --history 100 --rate-limit 20
               CHAT_ADMIN_TOKEN=secret chatserver --host 0.0.0.0 --allowed-origins https://chat.example.com
               chatserver --redis redis://127.0.0.1:6379 --node-id node-a   # one node of a cluster
+              chatserver --port 8443 --tls-cert server.crt --tls-key server.key   # wss:// and https://
             """,
         version: ChatKitVersion.current
     )
@@ -111,6 +115,15 @@ struct ChatServerCommand: AsyncParsableCommand {
             discussion: "1 times every message, 0 none."))
     var deliverySampleInterval = ServerConfiguration.defaultDeliverySampleInterval
 
+    @Option(
+        help: ArgumentHelp(
+            "Serve TLS (wss://, https://) with this PEM certificate chain, the server's certificate first.",
+            discussion: "Needs --tls-key.", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The PEM private key of --tls-cert (unencrypted).", valueName: "file"))
+    var tlsKey: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -165,6 +178,12 @@ struct ChatServerCommand: AsyncParsableCommand {
         if self.metrics == .token && self.resolvedAdminToken == nil {
             throw ValidationError("--metrics token needs an admin token (--admin-token or $CHAT_ADMIN_TOKEN)")
         }
+        switch (self.tlsCert, self.tlsKey) {
+        case (.some, nil): throw ValidationError("--tls-cert needs --tls-key (the certificate's private key)")
+        case (nil, .some): throw ValidationError("--tls-key needs --tls-cert (the certificate chain)")
+        default: break
+        }
+        _ = try self.serverTLS()
         guard Logger.Level(rawValue: self.logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -184,6 +203,17 @@ struct ChatServerCommand: AsyncParsableCommand {
             configuration.nodeID = nodeID
         }
         return configuration
+    }
+
+    /// TLS from `--tls-cert` and `--tls-key`, or `nil` without them; an unusable file is a usage error (exit 2)
+    /// that names the flag and the file.
+    private func serverTLS() throws -> NIOSSLServerTLS? {
+        guard let certificate = self.tlsCert, let key = self.tlsKey else { return nil }
+        do {
+            return try NIOSSLServerTLS(certificateChainFile: certificate, privateKeyFile: key)
+        } catch {
+            throw ValidationError("\(error.role == .privateKey ? "--tls-key" : "--tls-cert") \(error)")
+        }
     }
 
     func run() async throws {
@@ -212,7 +242,8 @@ struct ChatServerCommand: AsyncParsableCommand {
             servesChatPage: !self.noPage,
             cluster: self.clusterConfiguration,
             metricsAccess: self.metrics,
-            deliverySampleInterval: self.deliverySampleInterval
+            deliverySampleInterval: self.deliverySampleInterval,
+            tls: try self.serverTLS()
         )
         let server: ChatServer
         do {
@@ -229,6 +260,7 @@ struct ChatServerCommand: AsyncParsableCommand {
             "page": "\(configuration.servesChatPage && mode == .chat ? server.httpURL + "/" : "off")",
             "cluster": "\(configuration.cluster.map { "\($0.redis) as \($0.nodeID)" } ?? "none")",
             "metrics": "\(configuration.metricsAccess.rawValue)",
+            "tls": "\(self.tlsCert.map { "on (\($0))" } ?? "off")",
         ])
         let signal = await TerminationSignals.wait()
         logger.info("received \(signal): shutting down")

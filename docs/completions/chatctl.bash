@@ -186,9 +186,9 @@ _chatctl() {
 
 _chatctl_run() {
     repeating_flags=()
-    non_repeating_flags=(--quiet --dry-run --version -h --help)
+    non_repeating_flags=(--quiet --dry-run --insecure --version -h --help)
     repeating_options=(--target --threshold)
-    non_repeating_options=(--out --html --junit --live --protocol --seed --threads --late-threshold --shard)
+    non_repeating_options=(--out --html --junit --live --protocol --seed --threads --late-threshold --shard --ca-file)
     __chatctl_offer_flags_options 1
 
     # Offer option value completions
@@ -224,6 +224,9 @@ _chatctl_run() {
         return
         ;;
     '--shard')
+        return
+        ;;
+    '--ca-file')
         return
         ;;
     esac
@@ -299,9 +302,9 @@ _chatctl_report_merge() {
 
 _chatctl_send() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--insecure --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--as --connect-timeout --protocol --room --to --timeout)
+    non_repeating_options=(--as --connect-timeout --protocol --ca-file --room --to --timeout)
     __chatctl_offer_flags_options 1
 
     # Offer option value completions
@@ -313,6 +316,9 @@ _chatctl_send() {
         return
         ;;
     '--protocol')
+        return
+        ;;
+    '--ca-file')
         return
         ;;
     '--room')
@@ -329,9 +335,9 @@ _chatctl_send() {
 
 _chatctl_listen() {
     repeating_flags=()
-    non_repeating_flags=(--json --no-history --version -h --help)
+    non_repeating_flags=(--insecure --json --no-history --version -h --help)
     repeating_options=()
-    non_repeating_options=(--as --connect-timeout --protocol --room --count --timeout)
+    non_repeating_options=(--as --connect-timeout --protocol --ca-file --room --count --timeout)
     __chatctl_offer_flags_options 1
 
     # Offer option value completions
@@ -343,6 +349,9 @@ _chatctl_listen() {
         return
         ;;
     '--protocol')
+        return
+        ;;
+    '--ca-file')
         return
         ;;
     '--room')
@@ -359,9 +368,9 @@ _chatctl_listen() {
 
 _chatctl_bot() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--insecure --version -h --help)
     repeating_options=()
-    non_repeating_options=(--as --connect-timeout --protocol --room --exec --rules --exec-timeout)
+    non_repeating_options=(--as --connect-timeout --protocol --ca-file --room --exec --rules --exec-timeout)
     __chatctl_offer_flags_options 1
 
     # Offer option value completions
@@ -373,6 +382,9 @@ _chatctl_bot() {
         return
         ;;
     '--protocol')
+        return
+        ;;
+    '--ca-file')
         return
         ;;
     '--room')
@@ -392,14 +404,17 @@ _chatctl_bot() {
 
 _chatctl_health() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --insecure --version -h --help)
     repeating_options=()
-    non_repeating_options=(--timeout)
+    non_repeating_options=(--timeout --ca-file)
     __chatctl_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--timeout')
+        return
+        ;;
+    '--ca-file')
         return
         ;;
     esac
@@ -430,9 +445,9 @@ _chatctl_admin() {
 
 _chatctl_admin_rooms() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --insecure --version -h --help)
     repeating_options=()
-    non_repeating_options=(--url --token --timeout)
+    non_repeating_options=(--url --token --timeout --ca-file)
     __chatctl_offer_flags_options 0
 
     # Offer option value completions
@@ -446,14 +461,17 @@ _chatctl_admin_rooms() {
     '--timeout')
         return
         ;;
+    '--ca-file')
+        return
+        ;;
     esac
 }
 
 _chatctl_admin_users() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --insecure --version -h --help)
     repeating_options=()
-    non_repeating_options=(--url --token --timeout)
+    non_repeating_options=(--url --token --timeout --ca-file)
     __chatctl_offer_flags_options 1
 
     # Offer option value completions
@@ -467,14 +485,17 @@ _chatctl_admin_users() {
     '--timeout')
         return
         ;;
+    '--ca-file')
+        return
+        ;;
     esac
 }
 
 _chatctl_admin_kick() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --insecure --version -h --help)
     repeating_options=()
-    non_repeating_options=(--reason --url --token --timeout)
+    non_repeating_options=(--reason --url --token --timeout --ca-file)
     __chatctl_offer_flags_options 1
 
     # Offer option value completions
@@ -491,14 +512,17 @@ _chatctl_admin_kick() {
     '--timeout')
         return
         ;;
+    '--ca-file')
+        return
+        ;;
     esac
 }
 
 _chatctl_admin_announce() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --insecure --version -h --help)
     repeating_options=()
-    non_repeating_options=(--url --token --timeout)
+    non_repeating_options=(--url --token --timeout --ca-file)
     __chatctl_offer_flags_options -1
 
     # Offer option value completions
@@ -512,14 +536,17 @@ _chatctl_admin_announce() {
     '--timeout')
         return
         ;;
+    '--ca-file')
+        return
+        ;;
     esac
 }
 
 _chatctl_admin_stats() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --insecure --version -h --help)
     repeating_options=()
-    non_repeating_options=(--url --token --timeout)
+    non_repeating_options=(--url --token --timeout --ca-file)
     __chatctl_offer_flags_options 0
 
     # Offer option value completions
@@ -531,6 +558,9 @@ _chatctl_admin_stats() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--ca-file')
         return
         ;;
     esac

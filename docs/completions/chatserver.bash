@@ -165,7 +165,7 @@ _chatserver() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--echo --no-page --version -h --help)
     local -a repeating_options=(--allowed-origins)
-    local -a non_repeating_options=(--host --port --admin-token --max-message-bytes --mode --max-content-bytes --history --send-queue --rate-limit --rate-burst --ping-interval --pong-timeout --handshake-timeout --shutdown-timeout --threads --redis --node-id --heartbeat-interval --node-ttl --metrics --delivery-sample-interval --log-level)
+    local -a non_repeating_options=(--host --port --admin-token --max-message-bytes --mode --max-content-bytes --history --send-queue --rate-limit --rate-burst --ping-interval --pong-timeout --handshake-timeout --shutdown-timeout --threads --redis --node-id --heartbeat-interval --node-ttl --metrics --delivery-sample-interval --tls-cert --tls-key --log-level)
     __chatserver_offer_flags_options 0
 
     # Offer option value completions
@@ -236,6 +236,12 @@ _chatserver() {
         return
         ;;
     '--delivery-sample-interval')
+        return
+        ;;
+    '--tls-cert')
+        return
+        ;;
+    '--tls-key')
         return
         ;;
     '--log-level')

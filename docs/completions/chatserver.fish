@@ -20,7 +20,7 @@ function __chatserver_parse_tokens -S
     set -l unparsed_tokens (__chatserver_tokens -pc)
     switch $unparsed_tokens[1]
     case 'chatserver'
-        __chatserver_parse_subcommand 0 'host=' 'port=' 'admin-token=' 'max-message-bytes=' 'mode=' 'echo' 'no-page' 'max-content-bytes=' 'history=' 'send-queue=' 'rate-limit=' 'rate-burst=' 'allowed-origins=+' 'ping-interval=' 'pong-timeout=' 'handshake-timeout=' 'shutdown-timeout=' 'threads=' 'redis=' 'node-id=' 'heartbeat-interval=' 'node-ttl=' 'metrics=' 'delivery-sample-interval=' 'log-level=' 'version' 'h/help'
+        __chatserver_parse_subcommand 0 'host=' 'port=' 'admin-token=' 'max-message-bytes=' 'mode=' 'echo' 'no-page' 'max-content-bytes=' 'history=' 'send-queue=' 'rate-limit=' 'rate-burst=' 'allowed-origins=+' 'ping-interval=' 'pong-timeout=' 'handshake-timeout=' 'shutdown-timeout=' 'threads=' 'redis=' 'node-id=' 'heartbeat-interval=' 'node-ttl=' 'metrics=' 'delivery-sample-interval=' 'tls-cert=' 'tls-key=' 'log-level=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __chatserver_parse_subcommand -r 1 'version'
@@ -101,6 +101,8 @@ complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" node-ttl' -l 'node-ttl' -d 'Seconds a silent node counts as alive; then its users leave and their names are freed.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" metrics' -l 'metrics' -d 'Who may read GET /metrics: public (anyone who reaches the port), token (admin token holders), off.' -rfka 'public token off'
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" delivery-sample-interval' -l 'delivery-sample-interval' -d 'Time every Nth room message from receipt to its last member\'s write (chat_delivery_seconds).' -rfka ''
+complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" tls-cert' -l 'tls-cert' -d 'Serve TLS (wss://, https://) with this PEM certificate chain, the server\'s certificate first.' -rfka ''
+complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert (unencrypted).' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" log-level' -l 'log-level' -d 'Log level: trace, debug, info, notice, warning, error, critical.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" version' -l 'version' -d 'Show the version.'
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" h help' -s 'h' -l 'help' -d 'Show help information.'

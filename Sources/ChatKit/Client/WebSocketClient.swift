@@ -15,18 +15,23 @@ public struct ClientConfiguration: Sendable {
     public var subprotocols: [String]
     /// Extra request headers for the handshake (`Authorization`, `Origin`, …). Default none.
     public var headers: [(String, String)]
+    /// How to speak TLS to `wss://` URLs (ChatKitTLS's `NIOSSLClientTLS`); `ws://` URLs never use it.
+    /// Default `nil`: a `wss://` URL then fails with ``WebSocketClientError/tlsNotConfigured(_:)``.
+    public var tls: (any ClientTLSProvider)?
 
     /// Creates a configuration; every argument has the documented default.
     public init(
         webSocket: WebSocketConfiguration = WebSocketConfiguration(maxMessageBytes: 16 * 1024 * 1024),
         connectTimeout: TimeAmount = .seconds(10),
         subprotocols: [String] = [],
-        headers: [(String, String)] = []
+        headers: [(String, String)] = [],
+        tls: (any ClientTLSProvider)? = nil
     ) {
         self.webSocket = webSocket
         self.connectTimeout = connectTimeout
         self.subprotocols = subprotocols
         self.headers = headers
+        self.tls = tls
     }
 }
 
@@ -39,6 +44,7 @@ public enum WebSocketEvent: Sendable, Equatable {
 }
 
 /// A WebSocket client connection (RFC 6455, frames masked) with its incoming messages as an `AsyncSequence`.
+/// `wss://` URLs need a ``ClientTLSProvider`` in ``ClientConfiguration/tls`` (ChatKitTLS has one).
 ///
 /// ```swift
 /// let client = try await WebSocketClient.connect(to: "ws://127.0.0.1:8080/ws?name=alice")
@@ -113,6 +119,12 @@ public final class WebSocketClient: Sendable {
         makeDelegate: @escaping @Sendable () -> WebSocketDelegate
     ) -> EventLoopFuture<Opened> {
         let upgraded = eventLoop.makePromise(of: Opened.self)
+        // TLS for wss:// only, and never a silent fallback to plaintext.
+        let tls = url.isSecure ? configuration.tls : nil
+        if url.isSecure && tls == nil {
+            upgraded.fail(WebSocketClientError.tlsNotConfigured(url.description))
+            return upgraded.futureResult
+        }
         // Set once a valid 101 arrived. A server that answers, sends and closes at once can have its close seen
         // before NIO's upgrade handler has replayed the buffered frames into the new pipeline: the upgrade then
         // still completes (and the delegate gets the frames, then the close), so the close must not fail it.
@@ -124,6 +136,7 @@ public final class WebSocketClient: Sendable {
             .channelOption(.recvAllocator, value: WebSocketReadBuffers.allocator)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try tls?.addTLSHandlers(to: channel, serverHostname: url.tlsServerHostname)
                     let upgrader = WebSocketClientUpgrader(
                         requestKey: requestKey,
                         maxFrameSize: configuration.webSocket.maxMessageBytes,
@@ -146,7 +159,8 @@ public final class WebSocketClient: Sendable {
                         leftOverBytesStrategy: .forwardBytes,
                         withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in })
                     )
-                    try channel.pipeline.syncOperations.addHandler(HandshakeResponseHandler(promise: upgraded))
+                    try channel.pipeline.syncOperations.addHandler(
+                        HandshakeResponseHandler(promise: upgraded, url: url, tls: tls))
                 }
             }
 
@@ -192,11 +206,16 @@ private final class HandshakeResponseHandler: ChannelInboundHandler, RemovableCh
     typealias InboundIn = HTTPClientResponsePart
 
     private let promise: EventLoopPromise<WebSocketClient.Opened>
+    private let url: WebSocketURL
+    /// The connection's TLS provider (`wss://`), which recognises its own handshake errors.
+    private let tls: (any ClientTLSProvider)?
     private var status: Int?
     private var body = ""
 
-    init(promise: EventLoopPromise<WebSocketClient.Opened>) {
+    init(promise: EventLoopPromise<WebSocketClient.Opened>, url: WebSocketURL, tls: (any ClientTLSProvider)?) {
         self.promise = promise
+        self.url = url
+        self.tls = tls
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -219,7 +238,11 @@ private final class HandshakeResponseHandler: ChannelInboundHandler, RemovableCh
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         // The upgrade handler reports a refused upgrade as an error, then passes the response on: wait for it.
         if error is NIOHTTPClientUpgradeError { return }
-        self.promise.fail(WebSocketClientError.handshakeFailed("\(error)"))
+        if let reason = self.tls?.describeTLSError(error) {
+            self.promise.fail(WebSocketClientError.tlsHandshakeFailed(url: self.url.description, reason: reason))
+        } else {
+            self.promise.fail(WebSocketClientError.handshakeFailed("\(error)"))
+        }
         context.close(promise: nil)
     }
 }

@@ -14,6 +14,11 @@ public enum WebSocketClientError: Error, Sendable, Equatable, CustomStringConver
     case connectTimeout(String)
     /// The TCP connection could not be made (refused, unreachable, name not resolved).
     case unreachable(url: String, reason: String)
+    /// TCP connected but the TLS handshake of a `wss://` connection failed; the reason is short and human
+    /// (`certificate verify failed`, `the server does not speak TLS`).
+    case tlsHandshakeFailed(url: String, reason: String)
+    /// A `wss://` URL, but the configuration has no ``ClientTLSProvider`` to speak TLS with.
+    case tlsNotConfigured(String)
     /// The send queue is full: the server is not reading fast enough.
     case sendQueueFull
     /// The connection is closed or closing.
@@ -29,6 +34,11 @@ public enum WebSocketClientError: Error, Sendable, Equatable, CustomStringConver
         case .handshakeFailed(let why): return "WebSocket handshake failed: \(why)"
         case .connectTimeout(let url): return "timed out connecting to \(url)"
         case .unreachable(let url, let reason): return "cannot connect to \(url): \(reason)"
+        case .tlsHandshakeFailed(let url, let reason):
+            return "cannot connect to \(url): TLS handshake failed: \(reason)"
+        case .tlsNotConfigured(let url):
+            return "cannot connect to \(url): wss:// needs TLS, and this client has no TLS provider "
+                + "(ClientConfiguration.tls)"
         case .sendQueueFull: return "send queue full: the server is not reading fast enough"
         case .closed: return "the connection is closed"
         }

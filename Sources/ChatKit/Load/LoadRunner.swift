@@ -24,12 +24,15 @@ public struct LoadRunOptions: Sendable {
     public var onProgress: (@Sendable (LoadProgress) -> Void)?
     /// Called with the embedded server's URL when one is started.
     public var onEmbeddedServer: (@Sendable (String) -> Void)?
+    /// How the simulated users (and the pre-flight) speak TLS to `wss://` targets; `nil` (default) makes a
+    /// `wss://` target an error before anything connects.
+    public var tls: (any ClientTLSProvider)?
 
     public init(
         target: String? = nil, transport: LoadHTTPTransport? = nil, threads: Int = System.coreCount,
         lateThresholdSeconds: Double = 0.010, thresholdOverrides: [Threshold] = [], shard: (index: Int, count: Int) = (0, 1),
         onProgress: (@Sendable (LoadProgress) -> Void)? = nil, onEmbeddedServer: (@Sendable (String) -> Void)? = nil,
-        targets: [String] = []
+        targets: [String] = [], tls: (any ClientTLSProvider)? = nil
     ) {
         self.target = target
         self.targets = targets
@@ -40,6 +43,7 @@ public struct LoadRunOptions: Sendable {
         self.shard = shard
         self.onProgress = onProgress
         self.onEmbeddedServer = onEmbeddedServer
+        self.tls = tls
     }
 }
 
@@ -122,8 +126,12 @@ public enum LoadRunner {
         for text in targetTexts {
             do { targetURLs.append(try WebSocketURL(text)) } catch { throw LoadRunError.invalid("target: \(error)") }
         }
+        if options.tls == nil, let secure = targetURLs.first(where: \.isSecure) {
+            throw LoadRunError.invalid("target: \(WebSocketClientError.tlsNotConfigured(secure.description))")
+        }
         for targetURL in targetURLs {
-            try await Self.preflight(targetURL, transport: options.transport, protocol: scenario.wireProtocol)
+            try await Self.preflight(
+                targetURL, tls: options.tls, transport: options.transport, protocol: scenario.wireProtocol)
         }
         // The report names every target (comma-separated); HTTP calls go to the first one.
         let targetText = targetTexts.joined(separator: ",")
@@ -138,6 +146,7 @@ public enum LoadRunner {
         clientConfiguration.connectTimeout = .fromSeconds(scenario.connectTimeoutSeconds)
         clientConfiguration.webSocket.pingInterval = nil  // the server pings; users answer
         clientConfiguration.webSocket.sendQueueLimit = 65_536
+        clientConfiguration.tls = options.tls
         let context = LoadRunContext(
             plan: plan, targetURLs: targetURLs, clientConfiguration: clientConfiguration, transport: options.transport,
             httpBase: httpBase, adminAuthorization: adminAuthorization,
@@ -324,15 +333,35 @@ public enum LoadRunner {
 
     // MARK: HTTP
 
-    private static func preflight(_ url: WebSocketURL, transport: LoadHTTPTransport?, protocol: LoadProtocol) async throws {
-        // A TCP connection tells reachable from not, whatever the server speaks.
-        do {
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.seconds(5))
-                .connect(host: url.host, port: url.port).get()
-            try? await channel.close()
-        } catch {
-            throw LoadRunError.targetUnreachable(url: url.description, reason: ConnectErrorDescription.describe(error))
+    private static func preflight(
+        _ url: WebSocketURL, tls: (any ClientTLSProvider)?, transport: LoadHTTPTransport?, protocol: LoadProtocol
+    ) async throws {
+        if url.isSecure, let tls {
+            // A completed TLS handshake: reachable, and the certificate is trusted (a bad one is "unreachable"
+            // too, not thousands of failed connections).
+            do {
+                try await TLSHandshakeProbe.run(url, tls: tls, timeout: .seconds(5))
+            } catch let error as WebSocketClientError {
+                let reason: String
+                switch error {
+                case .unreachable(_, let why): reason = why
+                case .tlsHandshakeFailed(_, let why): reason = "TLS handshake failed: \(why)"
+                case .connectTimeout: reason = "TLS handshake timed out"
+                default: reason = "\(error)"
+                }
+                throw LoadRunError.targetUnreachable(url: url.description, reason: reason)
+            }
+        } else {
+            // A TCP connection tells reachable from not, whatever the server speaks.
+            do {
+                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .connectTimeout(.seconds(5))
+                    .connect(host: url.host, port: url.port).get()
+                try? await channel.close()
+            } catch {
+                throw LoadRunError.targetUnreachable(
+                    url: url.description, reason: ConnectErrorDescription.describe(error))
+            }
         }
         guard `protocol` == .chat, let transport, let base = LoadURLs.httpBase(of: url.description) else { return }
         let result = await transport.perform(LoadHTTPRequest(method: "GET", url: base + "/healthz", timeoutSeconds: 5))

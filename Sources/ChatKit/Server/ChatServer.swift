@@ -6,7 +6,7 @@ import NIOPosix
 import NIOWebSocket
 
 /// A chat server: WebSocket chat on `/ws`, health on `/healthz` and `/readyz`, the admin API under `/admin/`,
-/// all on one port.
+/// all on one port; all over TLS when ``ServerConfiguration/tls`` is set.
 ///
 /// ```swift
 /// let server = try await ChatServer.start(configuration: ServerConfiguration(port: 0))
@@ -44,16 +44,20 @@ public final class ChatServer: Sendable {
     /// The bound port (useful with `port: 0`).
     public var port: Int { self.localAddress.port ?? 0 }
 
-    /// The WebSocket URL of the chat endpoint, e.g. `ws://127.0.0.1:8080/ws`.
-    public var url: String {
+    /// Whether the server speaks TLS (``ServerConfiguration/tls`` is set).
+    public var isTLS: Bool { self.context.configuration.tls != nil }
+
+    /// The WebSocket URL of the chat endpoint, e.g. `ws://127.0.0.1:8080/ws` (`wss://…` with TLS).
+    public var url: String { "\(self.isTLS ? "wss" : "ws")://\(self.authority)/ws" }
+
+    /// The base HTTP URL, e.g. `http://127.0.0.1:8080` (`https://…` with TLS).
+    public var httpURL: String { "\(self.isTLS ? "https" : "http")://\(self.authority)" }
+
+    /// `host:port` of the bound address, IPv6 in brackets.
+    private var authority: String {
         let host = self.localAddress.ipAddress ?? "127.0.0.1"
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "ws://\(shownHost):\(self.port)/ws"
-    }
-
-    /// The base HTTP URL, e.g. `http://127.0.0.1:8080`.
-    public var httpURL: String {
-        String(self.url.dropLast("/ws".count)).replacingOccurrences(of: "ws://", with: "http://")
+        return "\(shownHost):\(self.port)"
     }
 
     /// Binds and starts serving. Pass a `group` to share event loops with other code; otherwise the server
@@ -85,6 +89,8 @@ public final class ChatServer: Sendable {
             .childChannelInitializer { channel in
                 children.insert(channel)
                 return channel.eventLoop.makeCompletedFuture {
+                    // TLS first, so that every byte the HTTP and WebSocket handlers see was decrypted.
+                    try configuration.tls?.addTLSHandlers(to: channel)
                     try Self.configureHTTP(channel: channel, context: context, logger: logger)
                 }
             }

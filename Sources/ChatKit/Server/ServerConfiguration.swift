@@ -46,6 +46,9 @@ public struct ServerConfiguration: Sendable {
     /// receipt to its last member's write for `chat_delivery_seconds`; 1 times every message, 0 none.
     /// Default ``defaultDeliverySampleInterval``.
     public var deliverySampleInterval: Int
+    /// TLS in front of everything on the port (`wss://`, `https://`): ChatKitTLS's `NIOSSLServerTLS`, or any
+    /// ``ServerTLSProvider``. Default `nil`: plaintext (`ws://`, `http://`).
+    public var tls: (any ServerTLSProvider)?
 
     /// Every 16th room message is timed by default: plenty of samples at any real rate, and the per-copy
     /// cost of a timed message (an atomic decrement at write time and the probe's reference count) is paid
@@ -72,7 +75,8 @@ public struct ServerConfiguration: Sendable {
         servesChatPage: Bool = true,
         cluster: ClusterConfiguration? = nil,
         metricsAccess: MetricsAccess = .public,
-        deliverySampleInterval: Int = Self.defaultDeliverySampleInterval
+        deliverySampleInterval: Int = Self.defaultDeliverySampleInterval,
+        tls: (any ServerTLSProvider)? = nil
     ) {
         self.host = host
         self.port = port
@@ -93,5 +97,6 @@ public struct ServerConfiguration: Sendable {
         self.cluster = cluster
         self.metricsAccess = metricsAccess
         self.deliverySampleInterval = deliverySampleInterval
+        self.tls = tls
     }
 }

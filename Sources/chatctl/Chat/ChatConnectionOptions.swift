@@ -2,9 +2,10 @@ import ArgumentParser
 import ChatKit
 import Foundation
 
-/// Options shared by `send`, `listen` and `bot`: where to connect, as whom, in which room, which protocol.
+/// Options shared by `send`, `listen` and `bot`: where to connect, as whom, in which room, which protocol, and
+/// how to check a `wss://` server's certificate.
 struct ChatConnectionOptions: ParsableArguments {
-    @Argument(help: "WebSocket URL of the chat endpoint.")
+    @Argument(help: "WebSocket URL of the chat endpoint (ws:// or wss://).")
     var url = "ws://127.0.0.1:8080/ws"
 
     @Option(name: .customLong("as"), help: "Name to connect as (default: a generated one).")
@@ -17,6 +18,8 @@ struct ChatConnectionOptions: ParsableArguments {
         name: .customLong("protocol"),
         help: "chat (ChatKit's protocol) or raw (a plain broadcast server: every text frame goes to everyone).")
     var wireProtocol: LoadProtocol = .chat
+
+    @OptionGroup var tls: TLSOptions
 
     func validate() throws {
         do { _ = try WebSocketURL(self.url) } catch { throw ValidationError("URL: \(error)") }
@@ -32,7 +35,7 @@ struct ChatConnectionOptions: ParsableArguments {
     }
 
     /// Connects (adding `name` and `room` to the query in chat mode), mapping failures to chatctl's exit codes:
-    /// 3 when nothing answered, 1 when the server refused (name taken, invalid name).
+    /// 3 when nothing answered or the TLS handshake failed, 1 when the server refused (name taken, invalid name).
     func connect(name: String, room: String?) async throws -> WebSocketClient {
         var url = self.url
         if self.wireProtocol == .chat {
@@ -42,12 +45,13 @@ struct ChatConnectionOptions: ParsableArguments {
         }
         var configuration = ClientConfiguration()
         configuration.connectTimeout = .fromSeconds(self.connectTimeout)
+        configuration.tls = try self.tls.clientTLS()
         do {
             return try await WebSocketClient.connect(to: url, configuration: configuration)
         } catch let error as WebSocketClientError {
             Console.error("chatctl: \(error)")
             switch error {
-            case .unreachable, .connectTimeout: throw ExitCode(3)
+            case .unreachable, .connectTimeout, .tlsHandshakeFailed: throw ExitCode(3)
             default: throw ExitCode(1)
             }
         }

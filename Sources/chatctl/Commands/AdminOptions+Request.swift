@@ -10,13 +10,14 @@ extension AdminOptions {
     ///   - body: A JSON body, or `nil`.
     /// - Throws: After printing `error: …` to standard error: ``ChatctlExitCode/serverError`` for an error
     ///   status (the line is `error: HTTP 401 unauthorized: wrong admin token`), and what
-    ///   ``ServerRequest/send(_:_:headers:body:timeoutSeconds:)`` throws when there is no answer.
+    ///   ``ServerRequest/send(_:_:headers:body:timeoutSeconds:tls:)`` throws when there is no answer.
     func request(_ method: String, _ path: String, body: Data? = nil) async throws -> HTTPResult {
         var headers = [(name: "Authorization", value: "Bearer \(try self.resolvedToken())"),
                        (name: "Accept", value: "application/json")]
         if body != nil { headers.append((name: "Content-Type", value: "application/json")) }
         let result = try await ServerRequest.send(
-            method, try self.baseURL().url(path), headers: headers, body: body, timeoutSeconds: self.timeout)
+            method, try self.baseURL().url(path), headers: headers, body: body, timeoutSeconds: self.timeout,
+            tls: self.tls.curl)
         guard result.isSuccess else {
             Console.error("error: \(ServerRequest.describeFailure(result))")
             throw ChatctlExitCode.serverError

@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 
 /// The options every `chatctl admin` subcommand takes: where the server is, the admin token, the
-/// output form and the timeout.
+/// output form, the timeout and how to check an `https://` server's certificate.
 struct AdminOptions: ParsableArguments {
     /// The environment variable read when `--token` is not given (the same one `chatserver` reads).
     static let tokenEnvironmentVariable = "CHAT_ADMIN_TOKEN"
 
-    @Option(help: "The server: its base URL http://host:port, or its WebSocket URL ws://host:port/ws.")
+    @Option(help: "The server: its base URL http(s)://host:port, or its WebSocket URL ws(s)://host:port/ws.")
     var url: String = ServerBaseURL.defaultURL
 
     @Option(
@@ -22,6 +22,8 @@ struct AdminOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Give up after this many seconds (connecting included).", valueName: "seconds"))
     var timeout: Double = 5
+
+    @OptionGroup var tls: TLSOptions
 
     mutating func validate() throws {
         _ = try self.baseURL()

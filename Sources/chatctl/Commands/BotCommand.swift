@@ -21,6 +21,7 @@ struct BotCommand: AsyncParsableCommand {
               chatctl bot --room lobby --as helper --exec 'tr a-z A-Z'
               chatctl bot --room ops --as oncall --exec './answer.py'
               chatctl bot --room lobby --as echo --rules rules.json
+              chatctl bot --room lobby --as echo --rules rules.json wss://chat.example.com/ws
             """
     )
 

@@ -12,16 +12,17 @@ struct HealthCommand: AsyncParsableCommand {
 
             Exit status: 0 healthy (HTTP 200 and status "ok"); 1 not healthy (another HTTP status, or the \
             server is draining: the line says why and shows the body); 2 bad usage; 3 unreachable (the \
-            message names the URL).
+            message names the URL), a failed TLS handshake included.
 
             Examples:
               chatctl health
               chatctl health http://chat.example.internal:8080 --timeout 2
               chatctl health ws://127.0.0.1:8080/ws --json
+              chatctl health https://127.0.0.1:8443 --ca-file server.crt
             """
     )
 
-    @Argument(help: "The server: its base URL http://host:port, or its WebSocket URL ws://host:port/ws.")
+    @Argument(help: "The server: its base URL http(s)://host:port, or its WebSocket URL ws(s)://host:port/ws.")
     var url: String = ServerBaseURL.defaultURL
 
     @Flag(help: "Print the /healthz JSON body instead of the one-line summary.")
@@ -29,6 +30,8 @@ struct HealthCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Give up after this many seconds (connecting included).", valueName: "seconds"))
     var timeout: Double = 5
+
+    @OptionGroup var tls: TLSOptions
 
     mutating func validate() throws {
         do { _ = try ServerBaseURL(self.url) } catch { throw ValidationError("\(error)") }
@@ -39,7 +42,7 @@ struct HealthCommand: AsyncParsableCommand {
 
     func run() async throws {
         let healthURL = try ServerBaseURL(self.url).url("/healthz")
-        let result = try await ServerRequest.send("GET", healthURL, timeoutSeconds: self.timeout)
+        let result = try await ServerRequest.send("GET", healthURL, timeoutSeconds: self.timeout, tls: self.tls.curl)
         let report = try? JSONDecoder().decode(HealthReport.self, from: result.body)
         let healthy = result.status == 200 && report?.status == "ok"
 

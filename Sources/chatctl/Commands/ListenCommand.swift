@@ -20,6 +20,7 @@ struct ListenCommand: AsyncParsableCommand {
               chatctl listen --room lobby
               chatctl listen --room lobby --json | jq -r 'select(.type=="message") | .content'
               chatctl listen --room ci --count 1 --timeout 30   # wait for one message
+              chatctl listen --room lobby wss://127.0.0.1:8443/ws --insecure   # a self-signed test server
             """
     )
 

@@ -13,7 +13,7 @@ struct RunCommand: AsyncParsableCommand {
               0  every threshold passed
               1  a threshold failed
               2  bad usage or an invalid scenario (nothing connected), or an output file could not be written
-              3  the target is unreachable
+              3  the target is unreachable (a failed TLS handshake included)
 
             With no target (neither --target nor "target" in the scenario) it starts an embedded ChatKit server
             on a free loopback port and says so. Latency of planned sends is measured from their planned time
@@ -29,6 +29,7 @@ struct RunCommand: AsyncParsableCommand {
               chatctl run scenarios/burst.json --dry-run
               chatctl run scenarios/smoke.json --html report.html --junit junit.xml
               chatctl run scenarios/soak.json --quiet --live live.jsonl
+              chatctl run scenarios/smoke.json --target wss://127.0.0.1:8443/ws --ca-file server.crt
             """
     )
 
@@ -37,7 +38,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "WebSocket URL of the server under test (overrides the scenario's target).",
+            "WebSocket URL (ws:// or wss://) of the server under test (overrides the scenario's target).",
             discussion: "Repeat it for the nodes of a cluster: users are spread over them round-robin."))
     var target: [String] = []
 
@@ -81,6 +82,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @Flag(help: "Validate the scenario, print the plan and its fingerprint, and exit without connecting.")
     var dryRun = false
+
+    @OptionGroup var tls: TLSOptions
 
     func run() async throws {
         var scenario: Scenario
@@ -135,9 +138,10 @@ struct RunCommand: AsyncParsableCommand {
 
         let progress: ProgressPrinter? = self.quiet ? nil : ProgressPrinter()
         var options = LoadRunOptions(
-            target: self.target.first, transport: CurlLoadTransport(), threads: self.threads,
+            target: self.target.first, transport: CurlLoadTransport(tls: self.tls.curl), threads: self.threads,
             lateThresholdSeconds: lateSeconds,
-            thresholdOverrides: overrides, shard: shard, targets: self.target.count > 1 ? self.target : [])
+            thresholdOverrides: overrides, shard: shard, targets: self.target.count > 1 ? self.target : [],
+            tls: try self.tls.clientTLS())
         if progress != nil || liveLog != nil {
             options.onProgress = { [liveLog] update in
                 liveLog?.append(update)

@@ -20,6 +20,8 @@ struct SendCommand: AsyncParsableCommand {
               echo "deploy finished" | chatctl send --room ops
               tail -f app.log | chatctl send --room logs --as logbot ws://chat.internal:8080/ws
               echo "psst" | chatctl send --to alice
+              echo "hello" | chatctl send --room ops wss://chat.example.com/ws
+              echo "test" | chatctl send --room ops wss://127.0.0.1:8443/ws --ca-file server.crt
               echo '{"type":"users","room":"ops","id":"u1"}' | chatctl send --json --room ops
             """
     )

@@ -4,17 +4,16 @@ import Foundation
 /// Sends chatctl's HTTP requests and turns failures into chatctl's exit statuses after saying what
 /// went wrong on standard error.
 enum ServerRequest {
-    /// The client every command uses.
-    private static let client = CurlHTTPClient(userAgent: "chatctl/\(ChatKitVersion.current)")
-
-    /// Performs the request; when no HTTP answer arrives, prints `error: <why, naming the URL>` and throws
+    /// Performs the request, checking an `https://` server's certificate as `tls` says; when no HTTP answer
+    /// arrives (a failed TLS handshake included), prints `error: <why, naming the URL>` and throws
     /// ``ChatctlExitCode/unreachable`` (or ``ChatctlExitCode/usage`` when libcurl rejects the URL).
     static func send(
         _ method: String, _ url: String, headers: [(name: String, value: String)] = [], body: Data? = nil,
-        timeoutSeconds: Double
+        timeoutSeconds: Double, tls: CurlTLSSettings
     ) async throws -> HTTPResult {
+        let client = CurlHTTPClient(userAgent: "chatctl/\(ChatKitVersion.current)", tls: tls)
         do {
-            return try await Self.client.perform(
+            return try await client.perform(
                 method: method, url: url, headers: headers, body: body, timeoutSeconds: timeoutSeconds)
         } catch let error as CurlHTTPError {
             Console.error("error: \(error)")

@@ -18,12 +18,18 @@ public struct CurlHTTPClient: Sendable {
     public var maxResponseBytes: Int
     /// The `User-Agent` header sent with every request.
     public var userAgent: String
+    /// How `https://` servers' certificates are checked. Default: against the system's roots and the host name.
+    public var tls: CurlTLSSettings
 
     /// Creates a client; the defaults suit chatctl's calls to a chat server.
-    public init(connectTimeoutSeconds: Double = 10, maxResponseBytes: Int = 16 << 20, userAgent: String = "chatctl") {
+    public init(
+        connectTimeoutSeconds: Double = 10, maxResponseBytes: Int = 16 << 20, userAgent: String = "chatctl",
+        tls: CurlTLSSettings = CurlTLSSettings()
+    ) {
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.maxResponseBytes = maxResponseBytes
         self.userAgent = userAgent
+        self.tls = tls
     }
 
     /// `curl_global_init` must run once, before any handle, and is not thread-safe: a `static let` is
@@ -86,8 +92,10 @@ public struct CurlHTTPClient: Sendable {
             ("WRITEDATA", ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, responsePointer)),
             ("HEADERFUNCTION", ccurl_easy_setopt_write_callback(handle, CURLOPT_HEADERFUNCTION, appendHeader)),
             ("HEADERDATA", ccurl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, responsePointer)),
+            ("ERRORBUFFER", ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, response.errorBuffer)),
         ]
         setup += Self.setMethod(handle, method: method, body: body)
+        setup += Self.setTLS(handle, self.tls)
         if let (option, code) = setup.first(where: { $0.1 != CURLE_OK }) {
             throw CurlHTTPError.setupFailed(
                 url, reason: "CURLOPT_\(option): \(Self.describe(code))", curlCode: Int(code.rawValue))
@@ -97,11 +105,24 @@ public struct CurlHTTPClient: Sendable {
         let code = withExtendedLifetime(response) { curl_easy_perform(handle) }
         guard code == CURLE_OK else {
             throw Self.error(code, url: url, timeoutSeconds: timeoutSeconds, maxResponseBytes: self.maxResponseBytes,
-                             bodyTooLarge: response.bodyTooLarge)
+                             bodyTooLarge: response.bodyTooLarge, detail: response.errorDetail)
         }
         var status = 0
         _ = ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return HTTPResult(status: status, headers: response.headers, body: response.body)
+    }
+
+    /// Sets how `https://` certificates are checked; returns each option's result for checking.
+    private static func setTLS(_ handle: UnsafeMutableRawPointer, _ tls: CurlTLSSettings) -> [(String, CURLcode)] {
+        var results: [(String, CURLcode)] = []
+        if tls.insecure {
+            results.append(("SSL_VERIFYPEER", ccurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)))
+            results.append(("SSL_VERIFYHOST", ccurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)))
+        }
+        if let caFile = tls.caFile {
+            results.append(("CAINFO", ccurl_easy_setopt_string(handle, CURLOPT_CAINFO, caFile)))
+        }
+        return results
     }
 
     /// Sets the request method and body; returns each option's result for checking.
@@ -134,13 +155,17 @@ public struct CurlHTTPClient: Sendable {
     }
 
     private static func error(
-        _ code: CURLcode, url: String, timeoutSeconds: Double, maxResponseBytes: Int, bodyTooLarge: Bool
+        _ code: CURLcode, url: String, timeoutSeconds: Double, maxResponseBytes: Int, bodyTooLarge: Bool,
+        detail: String
     ) -> CurlHTTPError {
         let reason = Self.describe(code)
         let curlCode = Int(code.rawValue)
         switch code {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return .cannotConnect(url, reason: reason, curlCode: curlCode)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE:
+            // libcurl's own sentence ("SSL certificate problem: self-signed certificate") says more.
+            return .tlsFailed(url, reason: detail.isEmpty ? reason : detail, curlCode: curlCode)
         case CURLE_OPERATION_TIMEDOUT:
             return .timedOut(url, seconds: timeoutSeconds, reason: reason, curlCode: curlCode)
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
@@ -171,8 +196,22 @@ private final class ResponseAccumulator {
     var body = Data()
     var headers: [String: String] = [:]
     var bodyTooLarge = false
+    /// CURLOPT_ERRORBUFFER: libcurl writes a failure's detailed message here.
+    let errorBuffer: UnsafeMutablePointer<CChar>
 
-    init(maxBodyBytes: Int) { self.maxBodyBytes = maxBodyBytes }
+    init(maxBodyBytes: Int) {
+        self.maxBodyBytes = maxBodyBytes
+        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+    }
+
+    deinit { self.errorBuffer.deallocate() }
+
+    /// The detailed message of the last failure, or empty.
+    var errorDetail: String {
+        self.errorBuffer[Int(CURL_ERROR_SIZE) - 1] = 0
+        return String(cString: self.errorBuffer).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     func addHeaderLine(_ line: String) {
         if line.hasPrefix("HTTP/") {

@@ -8,6 +8,7 @@ import Foundation
 public struct CurlHTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     private enum Kind: Sendable, Equatable {
         case cannotConnect
+        case tlsFailed
         case timedOut(seconds: Double)
         case invalidURL
         case responseTooLarge(limitBytes: Int)
@@ -33,6 +34,11 @@ public struct CurlHTTPError: Error, Sendable, Equatable, CustomStringConvertible
     /// The host could not be resolved or refused or dropped the connection.
     static func cannotConnect(_ url: String, reason: String, curlCode: Int) -> Self {
         Self(.cannotConnect, url: url, reason: reason, curlCode: curlCode)
+    }
+
+    /// TCP connected but the TLS handshake failed (untrusted certificate, the server does not speak TLS).
+    static func tlsFailed(_ url: String, reason: String, curlCode: Int) -> Self {
+        Self(.tlsFailed, url: url, reason: reason, curlCode: curlCode)
     }
 
     /// No complete response arrived within the total (or connect) timeout.
@@ -61,11 +67,11 @@ public struct CurlHTTPError: Error, Sendable, Equatable, CustomStringConvertible
         Self(.setupFailed, url: url, reason: reason, curlCode: curlCode)
     }
 
-    /// Whether the server could not be reached at all (connection refused, unknown host, timeout):
-    /// the case scripts treat as "unreachable".
+    /// Whether the server could not be reached at all (connection refused, unknown host, timeout, a failed
+    /// TLS handshake): the case scripts treat as "unreachable".
     public var isUnreachable: Bool {
         switch self.kind {
-        case .cannotConnect, .timedOut: return true
+        case .cannotConnect, .timedOut, .tlsFailed: return true
         case .invalidURL, .responseTooLarge, .transferFailed, .setupFailed: return false
         }
     }
@@ -77,6 +83,8 @@ public struct CurlHTTPError: Error, Sendable, Equatable, CustomStringConvertible
         switch self.kind {
         case .cannotConnect:
             return "cannot connect to \(self.url): \(self.reason)"
+        case .tlsFailed:
+            return "cannot connect to \(self.url): TLS handshake failed: \(self.reason)"
         case .timedOut(let seconds):
             return "timed out after \(Self.format(seconds: seconds))s: \(self.url): \(self.reason)"
         case .invalidURL:

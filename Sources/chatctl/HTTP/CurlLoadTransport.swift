@@ -3,7 +3,12 @@ import Foundation
 
 /// The load runner's HTTP calls (pre-flight health, admin stats, `http` steps) made through libcurl.
 struct CurlLoadTransport: LoadHTTPTransport {
-    let client = CurlHTTPClient(connectTimeoutSeconds: 5)
+    let client: CurlHTTPClient
+
+    /// A transport whose `https://` calls check certificates as `tls` says.
+    init(tls: CurlTLSSettings = CurlTLSSettings()) {
+        self.client = CurlHTTPClient(connectTimeoutSeconds: 5, tls: tls)
+    }
 
     func perform(_ request: LoadHTTPRequest) async -> Result<LoadHTTPResponse, LoadHTTPError> {
         do {
