@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= debug
 
-.PHONY: run test deps build release server clean sanitize soak bench conformance completions man fuzz
+.PHONY: run test deps build release server clean sanitize sanitize-thread sanitize-address soak bench conformance completions man fuzz
 
 SCENARIO ?= scenarios/burst.json
 
@@ -43,14 +43,21 @@ build: deps
 release:
 	$(SWIFT) build -c release
 
-## swift test under ThreadSanitizer and AddressSanitizer (each in its own build folder).
-sanitize: deps
+## swift test under ThreadSanitizer and AddressSanitizer (each in its own build folder); SANITIZERS picks
+## which (default: thread address; CI runs thread only, see .ci/run).
+SANITIZERS ?= thread address
+sanitize: $(addprefix sanitize-,$(SANITIZERS))
+
+sanitize-thread: deps
 	@mkdir -p reports
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	set -o pipefail; CHATKIT_SANITIZER=thread \
 		TSAN_OPTIONS="suppressions=$(CURDIR)/.ci/tsan-suppressions.txt halt_on_error=1" \
 		$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan 2>&1 | tee reports/tsan.log
 	@python3 .ci/test_summary.py tsan reports/tsan.log reports/test-counts.txt
+
+sanitize-address: deps
+	@mkdir -p reports
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	# Leak checking is off here: LeakSanitizer reports buffers that Foundation's file reading keeps on Linux
 	# (FoundationEssentials.readBytesFromFile), in the test process and in every child it starts. The fuzz
