@@ -12,6 +12,7 @@ every row can be compared with it.
 """
 import argparse
 import json
+import statistics
 import os
 import signal
 import subprocess
@@ -210,6 +211,27 @@ def cases(args):
     return result
 
 
+def median_row(runs):
+    """One row from several runs of a case: the median of every numeric column (the worst loss, errors and
+    drops, so a loss in any run shows), and each run's p99 for the record."""
+    good = [r for r in runs if "error" not in r]
+    if not good:
+        return runs[-1]
+    row = dict(good[0])
+    for key, value in good[0].items():
+        values = [r.get(key) for r in good if isinstance(r.get(key), (int, float))]
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and values:
+            if key in ("lost", "errors", "slowConsumersDropped", "lateSends"):
+                row[key] = max(values)
+            else:
+                row[key] = statistics.median(values)
+    row["runs"] = len(good)
+    row["p99MsRuns"] = [r.get("p99Ms") for r in good]
+    if len(good) < len(runs):
+        row["failedRuns"] = len(runs) - len(good)
+    return row
+
+
 def floor():
     exe = os.path.join(tempfile.gettempdir(), "chatkit-floor")
     sh(f"gcc -O2 -pthread -o {exe} {ROOT}/bench/floor.c")
@@ -252,6 +274,8 @@ def main():
     parser.add_argument("--cases", help="comma-separated case name prefixes")
     parser.add_argument("--server-cmd", help="benchmark another server: a shell command with {port}")
     parser.add_argument("--raw", action="store_true", help="chatctl --protocol raw (plain broadcast server)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each case N times and report the median of every column (default 1)")
     parser.add_argument("--server-threads", type=int, default=1)
     parser.add_argument("--client-threads", type=int, default=1)
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
@@ -267,10 +291,14 @@ def main():
     for case in cases(args):
         if case.get("sweep") and sweep_broken:
             continue  # the sweep stops at the first rate that breaks
-        print(f"running {case['name']}…", file=sys.stderr, flush=True)
-        row = run_case(binary, case, args)
+        runs = []
+        for attempt in range(max(1, args.repeat)):
+            print(f"running {case['name']} ({attempt + 1}/{args.repeat})…", file=sys.stderr, flush=True)
+            run = run_case(binary, case, args)
+            print(json.dumps(run), file=sys.stderr, flush=True)
+            runs.append(run)
+        row = median_row(runs)
         rows.append(row)
-        print(json.dumps(row), file=sys.stderr, flush=True)
         if case.get("sweep") and ("error" in row or row["p99Ms"] >= 100 or row["lost"] > 0):
             sweep_broken = True
     machine = {"cpus": os.cpu_count(), "kernel": os.uname().release,

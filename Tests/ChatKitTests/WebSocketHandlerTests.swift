@@ -46,19 +46,19 @@ final class WebSocketHandlerTests: XCTestCase {
             data: ByteBuffer(bytes: bytes))
     }
 
+    /// The frames the handler wrote, read back from the bytes with NIO's own decoder (unmasked).
     private func outbound(_ channel: EmbeddedChannel) throws -> [(WebSocketOpcode, [UInt8])] {
+        var wire = ByteBuffer()
+        while var bytes = try channel.readOutbound(as: ByteBuffer.self) {
+            wire.writeBuffer(&bytes)
+        }
+        let decoder = EmbeddedChannel(handler: ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: 1 << 20)))
+        defer { _ = try? decoder.finish() }
+        try decoder.writeInbound(wire)
         var frames: [(WebSocketOpcode, [UInt8])] = []
-        while let unit = try channel.readOutbound(as: WebSocketWireUnit.self) {
-            switch unit {
-            case .frame(let frame):
-                frames.append((frame.opcode, Array(frame.unmaskedData.readableBytesView)))
-            case .encoded(let bytes):
-                // An unmasked frame encoded once for many: 2-byte header for short payloads, 4 bytes up to 64 KiB.
-                let raw = Array(bytes.readableBytesView)
-                let opcode = WebSocketOpcode(encodedWebSocketOpcode: raw[0] & 0x0F) ?? .text
-                let headerSize = (raw[1] & 0x7F) == 126 ? 4 : 2
-                frames.append((opcode, Array(raw[headerSize...])))
-            }
+        while let frame = try decoder.readInbound(as: WebSocketFrame.self) {
+            XCTAssertTrue(frame.fin)
+            frames.append((frame.opcode, Array(frame.unmaskedData.readableBytesView)))
         }
         return frames
     }

@@ -82,10 +82,10 @@ final class WebSocketClientUpgrader: NIOHTTPClientProtocolUpgrader, Sendable {
     }
 }
 
-/// The frame codec of an upgraded connection: NIO's decoder, ChatKit's writer.
+/// The frame codec of an upgraded connection: NIO's decoder. Frames going out are encoded by
+/// ``WebSocketHandler`` itself (``WebSocketFrameBytes``).
 enum WebSocketCodecSetup {
     static func add(to pipeline: ChannelPipeline.SynchronousOperations, maxFrameSize: Int) throws {
-        try pipeline.addHandler(WebSocketFrameWriter())
         try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrameSize)))
     }
 }
