@@ -236,11 +236,30 @@ def median_row(runs):
     return row
 
 
-def floor():
+FLOOR_CONNECTIONS = (100, 1000)
+
+
+def floor(repeat):
+    """The floor at 100 and at 1000 connections (a write to one of many sockets costs more: the kernel's
+    per-socket state falls out of the caches), each the median of `repeat` runs."""
     exe = os.path.join(tempfile.gettempdir(), "chatkit-floor")
     sh(f"gcc -O2 -pthread -o {exe} {ROOT}/bench/floor.c")
-    lines = sh(f"{exe} 100 2 64").splitlines()
-    return [json.loads(line) for line in lines]
+    rows = []
+    for connections in FLOOR_CONNECTIONS:
+        runs = [[json.loads(line) for line in sh(f"{exe} {connections} 2 64").splitlines()]
+                for _ in range(max(1, repeat))]
+        for index, first in enumerate(runs[0]):
+            row = dict(first)
+            for key in ("writeMicrosPerFrame", "readMicrosPerFrame", "framesPerRead"):
+                row[key] = statistics.median(run[index][key] for run in runs)
+            rows.append(row)
+    return rows
+
+
+def floor_for(floor_rows, users):
+    """The single-frame floor row measured with the connection count closest below the case's users."""
+    connections = max([c for c in FLOOR_CONNECTIONS if c <= max(users, FLOOR_CONNECTIONS[0])])
+    return next((r for r in floor_rows if r["framesPerWrite"] == 1 and r["connections"] == connections), None)
 
 
 def fmt(value, digits=1):
@@ -250,25 +269,29 @@ def fmt(value, digits=1):
 
 
 def table(rows, floor_rows):
-    single = next((r for r in floor_rows if r["framesPerWrite"] == 1), None)
     header = ["case", "copies/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "server µs/copy", "÷ floor",
-              "chatctl µs/copy", "server KB/conn", "chatctl KB/user", "lost", "late", "dropped"]
+              "chatctl µs/copy", "÷ read floor", "server KB/conn", "chatctl KB/user", "lost", "late", "dropped"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
         if "error" in r:
             lines.append(f"| {r['case']} | error: {r['error'][:80]} |")
             continue
-        ratio = r["serverMicrosPerCopy"] / single["writeMicrosPerFrame"] if single and r["serverMicrosPerCopy"] else None
+        single = floor_for(floor_rows, r.get("users", 0))
+        copying = r.get("rate", 0) > 0
+        ratio = r["serverMicrosPerCopy"] / single["writeMicrosPerFrame"] if single and copying and r["serverMicrosPerCopy"] else None
+        read_ratio = r["chatctlMicrosPerCopy"] / single["readMicrosPerFrame"] if single and copying else None
         lines.append("| " + " | ".join([
             r["case"], fmt(r["copiesPerSecond"]), fmt(r["p50Ms"], 2), fmt(r["p99Ms"], 2), fmt(r["p999Ms"], 2),
             fmt(r["maxMs"], 1), fmt(r["serverMicrosPerCopy"], 2), fmt(ratio, 2), fmt(r["chatctlMicrosPerCopy"], 2),
+            fmt(read_ratio, 2),
             fmt(r["serverKBPerConnection"], 1), fmt(r["chatctlKBPerUser"], 1), fmt(r["lost"]), fmt(r["lateSends"]),
             fmt(r["slowConsumersDropped"]),
         ]) + " |")
     lines.append("")
-    lines.append("floor (bench/floor.c, 100 loopback connections, 64-byte frames): " + ", ".join(
-        f"{r['framesPerWrite']}/write: write {r['writeMicrosPerFrame']:.2f} µs, read {r['readMicrosPerFrame']:.2f} µs per frame"
-        for r in floor_rows))
+    for connections in FLOOR_CONNECTIONS:
+        lines.append(f"floor (bench/floor.c, {connections} loopback connections, 64-byte frames): " + ", ".join(
+            f"{r['framesPerWrite']}/write: write {r['writeMicrosPerFrame']:.2f} µs, read {r['readMicrosPerFrame']:.2f} µs per frame"
+            for r in floor_rows if r["connections"] == connections))
     return "\n".join(lines)
 
 
@@ -289,7 +312,7 @@ def main():
     sh("swift build -c release --product chatserver", cwd=ROOT)
     sh("swift build -c release --product chatctl", cwd=ROOT)
     binary = bin_path()
-    floor_rows = floor()
+    floor_rows = floor(args.repeat)
     rows = []
     sweep_broken = False
     for case in cases(args):
