@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "FuzzSupport", path: "Sources/Fuzz/FuzzSupport"),
         .executableTarget(
             name: "FuzzChatFrames",
-            dependencies: ["ChatKit", "FuzzSupport"],
+            dependencies: ["ChatKit", "FuzzSupport", .product(name: "NIOCore", package: "swift-nio")],
             path: "Sources/Fuzz/FuzzChatFrames"
         ),
         .executableTarget(

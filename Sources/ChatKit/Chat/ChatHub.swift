@@ -340,7 +340,7 @@ public final class ChatHub: @unchecked Sendable {
     }
 
     static func encode(_ frame: ServerFrame) -> ByteBuffer {
-        ByteBuffer(bytes: JSONText.data(frame))
+        ServerFrameJSON.encode(frame)
     }
 
     static func nowMilliseconds() -> Int64 {

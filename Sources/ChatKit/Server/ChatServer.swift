@@ -115,13 +115,17 @@ public final class ChatServer: Sendable {
     /// HTTP handler. Package access so that the HTTP fuzz target runs the real pipeline on an `EmbeddedChannel`.
     package static func configureHTTP(channel: Channel, context: ServerContext, logger: Logger) throws {
         let configuration = context.configuration
+        // What `shouldUpgrade` accepted, for `setUp` (both run on this channel's loop): the checks run once.
+        let acceptedUpgrade = NIOLoopBoundBox<AcceptedUpgrade?>(nil, eventLoop: channel.eventLoop)
         let upgrader = WebSocketServerUpgrader(
             maxFrameSize: configuration.webSocket.maxMessageBytes,
             shouldUpgrade: { channel, head in
                 if context.isDraining.load(ordering: .relaxed) {
                     return channel.eventLoop.makeSucceededFuture(nil)
                 }
-                switch context.upgradeValidation.evaluate(head) {
+                let verdict = context.upgradeValidation.evaluate(head)
+                acceptedUpgrade.value = try? verdict.get()
+                switch verdict {
                 case .success where configuration.mode != .chat:
                     return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
                 case .success(let accepted) where context.hub.reserve(accepted.name, for: channel):
@@ -134,9 +138,7 @@ public final class ChatServer: Sendable {
             },
             setUp: { channel, head in
                 channel.eventLoop.makeCompletedFuture {
-                    guard case .success(let accepted) = UpgradeValidation(
-                        configuration: configuration, isNameTaken: { _ in false }
-                    ).evaluate(head) else {
+                    guard let accepted = acceptedUpgrade.value else {
                         throw ChatServerError.upgradeRaced
                     }
                     let session: WebSocketDelegate

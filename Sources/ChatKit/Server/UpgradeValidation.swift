@@ -55,7 +55,7 @@ struct UpgradeValidation {
                 status: .badRequest, code: "bad_handshake",
                 message: keys.isEmpty ? "missing Sec-WebSocket-Key header" : "more than one Sec-WebSocket-Key header"))
         }
-        guard Data(base64Encoded: key.trimmingCharacters(in: .whitespaces))?.count == 16 else {
+        guard Data(base64Encoded: String(key.trimmingOptionalWhitespace))?.count == 16 else {
             return .failure(HTTPRejection(
                 status: .badRequest, code: "bad_handshake",
                 message: "Sec-WebSocket-Key must be 16 bytes in base64"))
@@ -104,6 +104,14 @@ extension String {
     fileprivate func trimmingSuffix(_ suffix: String) -> String {
         self.hasSuffix(suffix) ? String(self.dropLast(suffix.count)) : self
     }
+
+    /// Without leading and trailing spaces and tabs (HTTP's optional whitespace), without Foundation.
+    fileprivate var trimmingOptionalWhitespace: Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = self.firstIndex(where: { !isSpace($0) }), let last = self.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return self[first...last]
+    }
 }
 
 /// The path and decoded query parameters of a request target such as `/ws?name=alice&room=lobby`.
@@ -130,6 +138,8 @@ struct RequestTarget {
     }
 
     private static func decode(_ text: Substring) -> String {
+        // Most names and rooms need no decoding: skip Foundation's (slow) replacing and percent-decoding.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(text) }
         let spaced = text.replacingOccurrences(of: "+", with: " ")
         return spaced.removingPercentEncoding ?? spaced
     }
