@@ -127,12 +127,18 @@ def run_case(binary, case, args):
         out = path.replace(".json", "-report.json")
         cmd = ["taskset", "-c", "1", f"{binary}/chatctl", "run", path, "--target", server.url, "--out", out,
                "--quiet", "--threads", str(args.client_threads)]
-        # Sample the server's CPU and memory 10 times a second, so the load window can be cut out afterwards.
+        # Sample the server's CPU and memory, and chatctl's CPU, 10 times a second, so the load window can be
+        # cut out afterwards.
         samples = []
+        client_samples = []
         started = time.monotonic()
         client = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         while client.poll() is None:
             samples.append((time.monotonic() - started, proc_cpu_seconds(pid), proc_rss_bytes(pid)))
+            try:
+                client_samples.append((time.monotonic() - started, proc_cpu_seconds(client.pid)))
+            except (OSError, ValueError, IndexError):
+                pass  # it just exited
             time.sleep(0.1)
         stdout, stderr = client.communicate()
         samples.append((time.monotonic() - started, proc_cpu_seconds(pid), proc_rss_bytes(pid)))
@@ -151,11 +157,12 @@ def run_case(binary, case, args):
         else:
             window = (0, samples[-1][0])
             copies = counters["messages.in"]
-        def cpu_at(t):
-            before = [s for s in samples if s[0] <= t]
-            return (before[-1] if before else samples[0])[1]
+        def cpu_at(t, series=samples):
+            before = [s for s in series if s[0] <= t]
+            return (before[-1] if before else series[0])[1] if series else 0
         window_seconds = max(0.001, window[1] - window[0])
         server_cpu = cpu_at(window[1]) - cpu_at(window[0])
+        client_cpu = cpu_at(window[1], client_samples) - cpu_at(window[0], client_samples)
         peak_rss = max(s[2] for s in samples)
         users = sum(g["count"] for g in case["scenario"]["groups"])
         # chatctl's CPU in the same window is not sampled; its whole-run CPU per received copy is an upper bound.
@@ -166,7 +173,11 @@ def run_case(binary, case, args):
             "maxMs": latency["max"] * 1e3,
             "serverMicrosPerCopy": server_cpu / copies * 1e6 if copies else None,
             "serverCpuSeconds": samples[-1][1] - samples[0][1],
-            "chatctlMicrosPerCopy": report["generator"]["cpuSeconds"] / max(1, counters["messages.in"]) * 1e6,
+            # chatctl's CPU per copy in the load window (as the server's); and over the whole run, ramp-up and
+            # presence included (an upper bound).
+            "chatctlMicrosPerCopy": client_cpu / copies * 1e6 if busy and copies else
+                report["generator"]["cpuSeconds"] / max(1, counters["messages.in"]) * 1e6,
+            "chatctlWholeRunMicrosPerCopy": report["generator"]["cpuSeconds"] / max(1, counters["messages.in"]) * 1e6,
             "serverKBPerConnection": (peak_rss - rss_idle) / 1024 / users if users else None,
             # Growth over the run's start, so chatctl's own baseline is not spread over the users.
             "chatctlKBPerUser": (report["generator"]["peakResidentBytes"]
