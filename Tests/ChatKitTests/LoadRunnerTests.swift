@@ -115,6 +115,10 @@ final class LoadRunnerTests: XCTestCase {
             XCTAssertEqual(report.counters["whisper.delivered"], 50)
             XCTAssertTrue(report.passed, report.summaryText())
             XCTAssertEqual(report.generator.sends, 250)
+            // Memory per simulated user is measured over the run's set-up: both ends are in the report.
+            let atStart = try XCTUnwrap(report.generator.residentBytesAtStart)
+            XCTAssertGreaterThan(atStart, 0)
+            XCTAssertGreaterThanOrEqual(report.generator.peakResidentBytes, atStart)
             XCTAssertGreaterThanOrEqual(report.timeSeries.count, 1)
             XCTAssertEqual(report.timeSeries.reduce(0) { $0 + $1.messagesOut } <= 250, true)
         }
