@@ -7,8 +7,10 @@ For each case it starts a fresh chatserver (CPU 0) and runs chatctl (CPU 1) on a
 reads server CPU and memory from /proc, the server's /admin/stats, and chatctl's report. It prints one table
 and writes bench/results/latest.json and bench/results/latest.md. `--server-cmd` benchmarks another server
 (for example gorilla's chat example, built by you) with `--raw`: chatctl then speaks plain broadcast frames.
-The floor (bench/floor.c: CPU of write() and read() alone, 1/2/4/16 frames per call) is measured first, so
-every row can be compared with it.
+The floors are measured first, so every row can be compared with them: bench/floor.c (CPU of write() and
+read() alone, 1/2/4/16 frames per call, at 100, 1000 and 10 000 connections) and bench/accept_floor.c (the
+kernel's share of accepting a WebSocket connection and of closing it). Each case also records the CPU time
+the hypervisor stole from this virtual machine while it ran (/proc/stat): above 5% its latency is suspect.
 """
 import argparse
 import json
@@ -44,6 +46,14 @@ def proc_rss_bytes(pid):
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) * 1024
     return 0
+
+
+def cpu_steal_jiffies():
+    """Jiffies the hypervisor gave to someone else (the `steal` column of /proc/stat's `cpu` line), summed over
+    all CPUs. On a shared virtual machine a busy neighbour shows up here: CPU time measured from /proc stays
+    right, but latency does not (the process was runnable and did not run)."""
+    fields = open("/proc/stat").readline().split()
+    return int(fields[8]) if len(fields) > 8 else 0
 
 
 def admin_stats(port):
@@ -93,13 +103,14 @@ def free_port():
         return s.getsockname()[1]
 
 
-def scenario(name, users, senders, rooms, rate, seconds, action="say", size=64, ramp=None, raw=False):
+def scenario(name, users, senders, rooms, rate, seconds, action="say", size=64, ramp=None, raw=False, rooms_per_user=1):
     groups = []
     listeners = users - senders
     room_pattern = "room" if rooms == 1 else "room-{i%" + str(rooms) + "}"
-    groups.append({"name": "senders", "count": senders, "namePattern": "s-{i}", "rooms": [room_pattern]})
+    joined = [room_pattern] if rooms_per_user else []
+    groups.append({"name": "senders", "count": senders, "namePattern": "s-{i}", "rooms": joined})
     if listeners > 0:
-        groups.append({"name": "listeners", "count": listeners, "namePattern": "l-{i}", "rooms": [room_pattern]})
+        groups.append({"name": "listeners", "count": listeners, "namePattern": "l-{i}", "rooms": joined})
     phases = [{"type": "rampUp", "duration": ramp or f"{max(1, users // 1000)}s"}]
     if rate > 0:
         # Let the ramp-up's presence storm (N users joining one room send N²/2 presence frames) finish on both
@@ -131,6 +142,10 @@ def run_case(binary, case, args):
         # cut out afterwards.
         samples = []
         client_samples = []
+        users = sum(g["count"] for g in case["scenario"]["groups"])
+        # The accept case: the server's CPU when the last connection is open (welcome sent), from /admin/stats.
+        accepted_cpu = None
+        steal_before = cpu_steal_jiffies()
         started = time.monotonic()
         client = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         while client.poll() is None:
@@ -139,9 +154,15 @@ def run_case(binary, case, args):
                 client_samples.append((time.monotonic() - started, proc_cpu_seconds(client.pid)))
             except (OSError, ValueError, IndexError):
                 pass  # it just exited
-            time.sleep(0.1)
+            if case.get("accept") and accepted_cpu is None and not server.custom:
+                cpu = proc_cpu_seconds(pid)
+                if admin_stats(server.port)["connectionsCurrent"] >= users:
+                    accepted_cpu = cpu
+            time.sleep(0.05 if case.get("accept") else 0.1)
         stdout, stderr = client.communicate()
         samples.append((time.monotonic() - started, proc_cpu_seconds(pid), proc_rss_bytes(pid)))
+        elapsed = time.monotonic() - started
+        steal_percent = (cpu_steal_jiffies() - steal_before) / TICKS / (elapsed * os.cpu_count()) * 100
         stats_after = None if server.custom else admin_stats(server.port)
         if not os.path.exists(out):
             return {"case": case["name"], "error": (stderr or stdout)[-500:]}
@@ -164,7 +185,6 @@ def run_case(binary, case, args):
         server_cpu = cpu_at(window[1]) - cpu_at(window[0])
         client_cpu = cpu_at(window[1], client_samples) - cpu_at(window[0], client_samples)
         peak_rss = max(s[2] for s in samples)
-        users = sum(g["count"] for g in case["scenario"]["groups"])
         # chatctl's CPU in the same window is not sampled; its whole-run CPU per received copy is an upper bound.
         row = {
             "case": case["name"], "users": users, "rate": case.get("rate", 0),
@@ -185,9 +205,15 @@ def run_case(binary, case, args):
             "lost": counters["delivery.lost"], "expected": counters["delivery.expected"],
             "lateSends": counters["sends.late"], "errors": counters["errors.total"],
             "slowConsumersDropped": (stats_after["slowConsumersDropped"] - stats_before["slowConsumersDropped"]) if stats_before else None,
+            "stealPercent": steal_percent,
         }
         if case.get("connect"):
             row["serverMicrosPerConnection"] = (samples[-1][1] - samples[0][1]) / users * 1e6
+        if case.get("accept") and accepted_cpu is not None:
+            # The CPU read just before /admin/stats said every connection was open (the poll itself costs the
+            # server about 0.1 ms, about 1% of the figure), from the sample taken before chatctl started.
+            row["serverMicrosPerAccept"] = (accepted_cpu - samples[0][1]) / users * 1e6
+            row["serverMicrosPerClose"] = (samples[-1][1] - accepted_cpu) / users * 1e6
         return row
     finally:
         server.stop()
@@ -213,6 +239,10 @@ def cases(args):
          "scenario": scenario("fanout-10k", big, 10, 1, 5, seconds, ramp="5s", raw=True)},
         {"name": f"rooms-{big // 10}x10", "rate": 1000,
          "scenario": scenario("rooms", big, big, big // 10, 1000, seconds, ramp="5s", raw=raw)},
+        # Accepting: connect, WebSocket handshake, welcome; no room (the reference's figure is accept and
+        # register). The server's CPU up to the moment all are open, then separately what closing costs.
+        {"name": f"accept-{big}", "accept": True, "rate": 0,
+         "scenario": scenario("accept", big, big, 1, 0, 3, ramp="0s", raw=raw, rooms_per_user=0)},
         {"name": "connect-storm", "connect": True, "rate": 0,
          "scenario": scenario("storm", big, big, 1 if raw else big // 10, 0, 1, ramp="0s", raw=raw)},
         {"name": f"idle-{big}", "rate": 0, "scenario": scenario("idle", big, big, 1 if raw else big // 10, 0, 5, ramp="5s", raw=raw)},
@@ -242,21 +272,24 @@ def median_row(runs):
                 row[key] = statistics.median(values)
     row["runs"] = len(good)
     row["p99MsRuns"] = [r.get("p99Ms") for r in good]
+    row["stealPercentRuns"] = [r.get("stealPercent") for r in good]
     if len(good) < len(runs):
         row["failedRuns"] = len(runs) - len(good)
     return row
 
 
-FLOOR_CONNECTIONS = (100, 1000)
+FLOOR_CONNECTIONS = (100, 1000, 10000)
 
 
-def floor(repeat):
-    """The floor at 100 and at 1000 connections (a write to one of many sockets costs more: the kernel's
+def floor(repeat, quick):
+    """The floor at 100, 1000 and 10 000 connections (a write to one of many sockets costs more: the kernel's
     per-socket state falls out of the caches), each the median of `repeat` runs."""
     exe = os.path.join(tempfile.gettempdir(), "chatkit-floor")
-    sh(f"gcc -O2 -pthread -o {exe} {ROOT}/bench/floor.c")
+    sh(f"gcc -O2 -o {exe} {ROOT}/bench/floor.c")
     rows = []
     for connections in FLOOR_CONNECTIONS:
+        if quick and connections > 1000:
+            continue
         runs = [[json.loads(line) for line in sh(f"{exe} {connections} 2 64").splitlines()]
                 for _ in range(max(1, repeat))]
         for index, first in enumerate(runs[0]):
@@ -267,9 +300,22 @@ def floor(repeat):
     return rows
 
 
+def accept_floor(repeat, connections):
+    """The kernel's share of accepting a WebSocket connection and of closing it (bench/accept_floor.c), the
+    median of `repeat` runs."""
+    exe = os.path.join(tempfile.gettempdir(), "chatkit-accept-floor")
+    sh(f"gcc -O2 -o {exe} {ROOT}/bench/accept_floor.c")
+    runs = [json.loads(sh(f"{exe} {connections} 100")) for _ in range(max(1, repeat))]
+    row = dict(runs[0])
+    for key in ("acceptMicrosPerConnection", "closeMicrosPerConnection"):
+        row[key] = statistics.median(run[key] for run in runs)
+    return row
+
+
 def floor_for(floor_rows, users):
     """The single-frame floor row measured with the connection count closest below the case's users."""
-    connections = max([c for c in FLOOR_CONNECTIONS if c <= max(users, FLOOR_CONNECTIONS[0])])
+    measured = sorted({r["connections"] for r in floor_rows})
+    connections = max([c for c in measured if c <= max(users, measured[0])])
     return next((r for r in floor_rows if r["framesPerWrite"] == 1 and r["connections"] == connections), None)
 
 
@@ -279,9 +325,10 @@ def fmt(value, digits=1):
     return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
 
-def table(rows, floor_rows):
+def table(rows, floor_rows, accept_floor_row=None):
     header = ["case", "copies/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "server µs/copy", "÷ floor",
-              "chatctl µs/copy", "÷ read floor", "server KB/conn", "chatctl KB/user", "lost", "late", "dropped"]
+              "chatctl µs/copy", "÷ read floor", "server KB/conn", "chatctl KB/user", "lost", "late", "dropped",
+              "steal %"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
         if "error" in r:
@@ -291,22 +338,46 @@ def table(rows, floor_rows):
         copying = r.get("rate", 0) > 0
         ratio = r["serverMicrosPerCopy"] / single["writeMicrosPerFrame"] if single and copying and r["serverMicrosPerCopy"] else None
         read_ratio = r["chatctlMicrosPerCopy"] / single["readMicrosPerFrame"] if single and copying else None
-        # The connection storm's server figure is CPU per connection (connect, join, presence, close).
-        server = (f"{r['serverMicrosPerConnection']:.0f} per connection" if r.get("serverMicrosPerConnection")
-                  else fmt(r["serverMicrosPerCopy"], 2))
+        # The connection storm's server figure is CPU per connection (connect, join, presence, close); the
+        # accept case's is CPU per accepted connection (connect, handshake, welcome), compared with the kernel's
+        # share (bench/accept_floor.c), and what closing it cost.
+        if r.get("serverMicrosPerAccept"):
+            server = f"{r['serverMicrosPerAccept']:.0f} per accept (+{r['serverMicrosPerClose']:.0f} close)"
+            if accept_floor_row:
+                ratio = r["serverMicrosPerAccept"] / accept_floor_row["acceptMicrosPerConnection"]
+        elif r.get("serverMicrosPerConnection"):
+            server = f"{r['serverMicrosPerConnection']:.0f} per connection"
+        else:
+            server = fmt(r["serverMicrosPerCopy"], 2)
+        # Cases without messages (accept, storm, idle) have no copies or latency to show.
+        per_copy = (lambda value, digits=2: fmt(value, digits)) if copying else (lambda value, digits=2: "–")
         lines.append("| " + " | ".join([
-            r["case"], fmt(r["copiesPerSecond"]), fmt(r["p50Ms"], 2), fmt(r["p99Ms"], 2), fmt(r["p999Ms"], 2),
-            fmt(r["maxMs"], 1), server, fmt(ratio, 2), fmt(r["chatctlMicrosPerCopy"], 2),
+            r["case"], per_copy(r["copiesPerSecond"]), per_copy(r["p50Ms"]), per_copy(r["p99Ms"]),
+            per_copy(r["p999Ms"]), per_copy(r["maxMs"], 1), server, fmt(ratio, 2),
+            fmt(r["chatctlMicrosPerCopy"], 2) if copying else "–",
             fmt(read_ratio, 2),
             fmt(r["serverKBPerConnection"], 1), fmt(r["chatctlKBPerUser"], 1), fmt(r["lost"]), fmt(r["lateSends"]),
-            fmt(r["slowConsumersDropped"]),
+            fmt(r["slowConsumersDropped"]), fmt(r.get("stealPercent"), 1),
         ]) + " |")
     lines.append("")
-    for connections in FLOOR_CONNECTIONS:
+    for connections in sorted({r["connections"] for r in floor_rows}):
         lines.append(f"floor (bench/floor.c, {connections} loopback connections, 64-byte frames): " + ", ".join(
             f"{r['framesPerWrite']}/write: write {r['writeMicrosPerFrame']:.2f} µs, read {r['readMicrosPerFrame']:.2f} µs per frame"
             for r in floor_rows if r["connections"] == connections))
+    if accept_floor_row:
+        lines.append(f"accept floor (bench/accept_floor.c, {accept_floor_row['connections']} connections): "
+                     f"{accept_floor_row['acceptMicrosPerConnection']:.1f} µs of server CPU per accepted connection, "
+                     f"{accept_floor_row['closeMicrosPerConnection']:.1f} µs per close")
+    stolen = [r for r in rows if (r.get("stealPercent") or 0) > STEAL_WARNING_PERCENT]
+    if stolen:
+        lines.append(f"warning: the hypervisor took more than {STEAL_WARNING_PERCENT}% of the CPUs in "
+                     + ", ".join(r["case"] for r in stolen)
+                     + ": their CPU figures hold, their latencies are worse than this machine alone would give")
     return "\n".join(lines)
+
+
+# Above this share of stolen CPU time a case's latency says more about the neighbours than about chatkit.
+STEAL_WARNING_PERCENT = 5
 
 
 def main():
@@ -326,7 +397,8 @@ def main():
     sh("swift build -c release --product chatserver", cwd=ROOT)
     sh("swift build -c release --product chatctl", cwd=ROOT)
     binary = bin_path()
-    floor_rows = floor(args.repeat)
+    floor_rows = floor(args.repeat, args.quick)
+    accept_floor_row = None if args.server_cmd else accept_floor(args.repeat, 2000 if args.quick else 10000)
     rows = []
     sweep_broken = False
     for case in cases(args):
@@ -346,10 +418,10 @@ def main():
                "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")}
     result = {"date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "machine": machine,
               "serverThreads": args.server_threads, "clientThreads": args.client_threads,
-              "floor": floor_rows, "rows": rows}
+              "floor": floor_rows, "acceptFloor": accept_floor_row, "rows": rows}
     os.makedirs(args.out, exist_ok=True)
     json.dump(result, open(os.path.join(args.out, "latest.json"), "w"), indent=2)
-    text = table(rows, floor_rows)
+    text = table(rows, floor_rows, accept_floor_row)
     open(os.path.join(args.out, "latest.md"), "w").write(
         f"Run {result['date']} on {machine['cpu']} ({machine['cpus']} CPUs, kernel {machine['kernel']}); "
         f"server on CPU 0 with {args.server_threads} thread(s), chatctl on CPU 1 with {args.client_threads}.\n\n" + text + "\n")
