@@ -1,17 +1,19 @@
 import NIOCore
 
 /// What the load generator needs from a `message`, `whisper` or `presence` frame, read straight from its
-/// JSON bytes without building a `ServerFrame` or copying the content: the hot path of a receiving user.
+/// JSON bytes without building a `ServerFrame`, copying the content or making a `String`: the hot path of a
+/// receiving user. String fields are byte ranges within the frame (never escaped: a frame whose needed string
+/// holds an escape is not scanned); ``FrameScanner/text(_:in:)`` makes a `String` of one when one is needed.
 /// (Presence is there because a room of N users filling up sends N²/2 of them: through `JSONDecoder` they
 /// cost a 1000-user ramp-up seconds of generator CPU, which spilled into the load phase as latency.)
 struct ScannedFrame {
     enum Kind { case message, whisper, presence }
     var kind: Kind
-    var room: String?
-    var from: String?
-    var to: String?
+    var room: Range<Int>?
+    var from: Range<Int>?
+    var to: Range<Int>?
     /// The user a `presence` frame is about.
-    var name: String?
+    var name: Range<Int>?
     var seq: Int?
     /// Sender index and planned send time, when the `id` is one this generator wrote (`S.N.T` or `wS.N.T`).
     var sender: Int?
@@ -23,11 +25,32 @@ struct ScannedFrame {
 /// type, or a needed string that contains an escape, returns `nil` so the caller falls back to the full
 /// decoder.
 enum FrameScanner {
+    /// Scans a frame's bytes; the ranges of the result index into `bytes`.
+    static func scan(_ bytes: UnsafeRawBufferPointer) -> ScannedFrame? {
+        var scanner = Cursor(bytes: bytes)
+        return scanner.frame()
+    }
+
+    /// Scans a frame's readable bytes; the ranges of the result count from its first readable byte.
     static func scan(_ buffer: ByteBuffer) -> ScannedFrame? {
-        buffer.withUnsafeReadableBytes { bytes in
-            var scanner = Cursor(bytes: bytes)
-            return scanner.frame()
-        }
+        buffer.withUnsafeReadableBytes { Self.scan($0) }
+    }
+
+    /// The string at `range` of `bytes` (a range of a ``ScannedFrame``).
+    static func text(_ range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
+    /// The string at `range` of `buffer`'s readable bytes, if there is a range.
+    static func text(_ range: Range<Int>?, in buffer: ByteBuffer) -> String? {
+        guard let range else { return nil }
+        return buffer.withUnsafeReadableBytes { Self.text(range, in: $0) }
+    }
+
+    /// Whether the bytes at `range` are `utf8`.
+    static func bytes(_ bytes: UnsafeRawBufferPointer, at range: Range<Int>, equal utf8: [UInt8]) -> Bool {
+        guard range.count == utf8.count else { return false }
+        return utf8.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: bytes[range]).elementsEqual($0) }
     }
 
     private struct Cursor {
@@ -93,7 +116,10 @@ enum FrameScanner {
             }
             guard digits > 0 else { return nil }
             // A fraction or exponent means this is not an integer field we understand.
-            if self.index < self.bytes.count, [0x2E, 0x65, 0x45].contains(self.bytes[self.index]) { return nil }
+            if self.index < self.bytes.count {
+                let next = self.bytes[self.index]
+                if next == 0x2E || next == 0x65 || next == 0x45 { return nil }
+            }
             return negative ? -value : value
         }
 
@@ -145,8 +171,31 @@ enum FrameScanner {
             }
         }
 
-        func text(_ range: Range<Int>) -> String {
-            String(decoding: UnsafeRawBufferPointer(rebasing: self.bytes[range]), as: UTF8.self)
+        /// The top-level keys this scanner reads, told apart by length and first byte before one full comparison.
+        private enum Key { case type, room, from, to, id, name, seq }
+
+        private func key(_ range: Range<Int>) -> Key? {
+            guard range.count >= 2 && range.count <= 4 else { return nil }
+            switch (range.count, self.bytes[range.lowerBound]) {
+            case (2, 0x74): return self.equals(range, "to") ? .to : nil
+            case (2, 0x69): return self.equals(range, "id") ? .id : nil
+            case (3, 0x73): return self.equals(range, "seq") ? .seq : nil
+            case (4, 0x74): return self.equals(range, "type") ? .type : nil
+            case (4, 0x72): return self.equals(range, "room") ? .room : nil
+            case (4, 0x66): return self.equals(range, "from") ? .from : nil
+            case (4, 0x6E): return self.equals(range, "name") ? .name : nil
+            default: return nil
+            }
+        }
+
+        func kind(_ range: Range<Int>) -> ScannedFrame.Kind? {
+            guard range.count >= 7 else { return nil }
+            switch self.bytes[range.lowerBound] {
+            case 0x6D: return self.equals(range, "message") ? .message : nil
+            case 0x77: return self.equals(range, "whisper") ? .whisper : nil
+            case 0x70: return self.equals(range, "presence") ? .presence : nil
+            default: return nil
+            }
         }
 
         /// `S.N.T` or `wS.N.T` → (S, T), read from the bytes.
@@ -189,40 +238,38 @@ enum FrameScanner {
                 if self.expect(0x7D) { break }
                 if !first { guard self.expect(0x2C) else { return nil } }
                 first = false
-                guard let (key, keyEscaped) = self.string(), !keyEscaped, self.expect(0x3A) else { return nil }
+                guard let (keyRange, keyEscaped) = self.string(), !keyEscaped, self.expect(0x3A) else { return nil }
                 self.skipSpace()
-                if self.equals(key, "seq") {
+                guard let key = self.key(keyRange) else {
+                    guard self.skipValue() else { return nil }
+                    continue
+                }
+                if key == .seq {
                     guard let seq = self.integer() else { return nil }
                     frame.seq = seq
-                } else if self.equals(key, "type") || self.equals(key, "room") || self.equals(key, "from")
-                    || self.equals(key, "to") || self.equals(key, "id") || self.equals(key, "name")
-                {
-                    guard let (value, escaped) = self.string() else { return nil }
-                    if self.equals(key, "type") {
-                        if self.equals(value, "message") {
-                            kind = .message
-                        } else if self.equals(value, "whisper") {
-                            kind = .whisper
-                        } else if self.equals(value, "presence") {
-                            kind = .presence
-                        } else {
-                            return nil
-                        }
-                    } else if self.equals(key, "id") {
-                        if let (sender, sentAt) = self.generatorID(value) {
-                            frame.sender = sender
-                            frame.sentAt = sentAt
-                        }
-                    } else {
-                        if escaped { return nil }
-                        let text = self.text(value)
-                        if self.equals(key, "room") { frame.room = text }
-                        else if self.equals(key, "from") { frame.from = text }
-                        else if self.equals(key, "name") { frame.name = text }
-                        else { frame.to = text }
+                    continue
+                }
+                guard let (value, escaped) = self.string() else { return nil }
+                switch key {
+                case .type:
+                    // Another type (or an escaped one): the full decoder handles it.
+                    guard !escaped, let type = self.kind(value) else { return nil }
+                    kind = type
+                case .id:
+                    if !escaped, let (sender, sentAt) = self.generatorID(value) {
+                        frame.sender = sender
+                        frame.sentAt = sentAt
                     }
-                } else {
-                    guard self.skipValue() else { return nil }
+                case .room, .from, .to, .name:
+                    if escaped { return nil }
+                    switch key {
+                    case .room: frame.room = value
+                    case .from: frame.from = value
+                    case .name: frame.name = value
+                    default: frame.to = value
+                    }
+                case .seq:
+                    break
                 }
             }
             guard let kind else { return nil }

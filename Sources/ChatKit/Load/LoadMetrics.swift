@@ -71,34 +71,45 @@ public struct LoadMetrics: Sendable, Equatable {
     public var errorTotal: Int { self.errors.values.reduce(0, +) }
 }
 
-/// The metrics one event loop's users write to: a running total and the current one-second interval.
-/// Locked, but only that loop writes and the reporter reads once a second, so the lock is uncontended.
+/// The metrics one event loop's users write to: the current one-second interval, and the total of the
+/// intervals before it. Each change is applied once, to the interval (a received copy is one histogram record,
+/// not two); taking the interval adds it to the total, exactly (counters sum, histograms merge bucket by
+/// bucket). Locked, but only that loop writes and the reporter reads once a second, so the lock is uncontended.
 final class LoopMetrics: @unchecked Sendable {
     private let lock = NIOLock()
-    private var total = LoadMetrics()
+    /// Every interval taken so far.
+    private var closed = LoadMetrics()
     private var interval = LoadMetrics()
 
-    /// Applies a change to both the total and the current interval.
+    /// Applies a change to the current interval (and so to the total).
     func update(_ change: (inout LoadMetrics) -> Void) {
-        self.lock.withLock {
-            change(&self.total)
-            change(&self.interval)
-        }
+        self.lock.withLock { change(&self.interval) }
     }
 
     /// The interval so far, starting a new one.
     func takeInterval() -> LoadMetrics {
         self.lock.withLock {
             let interval = self.interval
+            self.closed.merge(interval)
             self.interval = LoadMetrics()
             return interval
         }
     }
 
-    var totals: LoadMetrics { self.lock.withLock { self.total } }
+    /// Everything so far: the intervals taken and the current one.
+    var totals: LoadMetrics {
+        self.lock.withLock {
+            var total = self.closed
+            total.merge(self.interval)
+            return total
+        }
+    }
 
     /// What the drain watches: messages received, answers received, sends made. Cheap to take often.
     var progressCounters: (messagesIn: Int, answers: Int, sends: Int) {
-        self.lock.withLock { (self.total.messagesIn, self.total.answers, self.total.sends) }
+        self.lock.withLock {
+            (self.closed.messagesIn + self.interval.messagesIn, self.closed.answers + self.interval.answers,
+             self.closed.sends + self.interval.sends)
+        }
     }
 }

@@ -19,7 +19,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     private var wasEverReady = false
 
     // Chat accounting
-    private var memberships: [String: MembershipRecord] = [:]
+    private var memberships = RoomMemberships()
     private var finished: [MembershipRecord] = []
     private var pendingJoins: [String: Int64] = [:]
     private var pendingLeaves: [String: Int64] = [:]
@@ -46,8 +46,12 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     private var keepsFramesForExpect = false
     private var fillerBySize: [Int: String] = [:]
 
+    /// The user's name as UTF-8, compared with the bytes of received frames.
+    private let nameBytes: [UInt8]
+
     init(planned: PlannedUser, eventLoop: EventLoop, run: LoadRunContext, metrics: LoopMetrics) {
         self.planned = planned
+        self.nameBytes = Array(planned.name.utf8)
         self.eventLoop = eventLoop
         self.run = run
         self.metrics = metrics
@@ -123,8 +127,13 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         let now = LoadRunContext.now()
         let measuring = self.run.measuring.load(ordering: .relaxed)
         if self.isChat {
-            if self.expectation == nil && !self.keepsFramesForExpect, let frame = FrameScanner.scan(bytes) {
-                return self.handleScanned(frame, bytes: bytes.readableBytes, now: now, measuring: measuring)
+            if self.expectation == nil && !self.keepsFramesForExpect {
+                let handled = bytes.withUnsafeReadableBytes { raw -> Bool in
+                    guard let frame = FrameScanner.scan(raw) else { return false }
+                    self.handleScanned(frame, in: raw, now: now, measuring: measuring)
+                    return true
+                }
+                if handled { return }
             }
         } else if measuring, let marker = RawMarker(parsing: bytes) {
             return self.handleRaw(marker, bytes: bytes.readableBytes, now: now)
@@ -132,31 +141,34 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         self.webSocket(connection, didReceiveText: String(decoding: bytes.readableBytesView, as: UTF8.self))
     }
 
-    private func handleScanned(_ frame: ScannedFrame, bytes: Int, now: Int64, measuring: Bool) {
+    /// Counts a scanned frame; `bytes` are the frame's, which its ranges index into.
+    private func handleScanned(_ frame: ScannedFrame, in bytes: UnsafeRawBufferPointer, now: Int64, measuring: Bool) {
         guard measuring else { return }
         let latency = frame.sentAt.map { now - $0 }
         switch frame.kind {
         case .message:
             if let room = frame.room, let seq = frame.seq {
-                self.memberships[room]?.tracker.record(seq)
-                if seq % FanoutTracker.sampleEvery == 0 { self.run.fanout.record(room: room, seq: seq, atNanoseconds: now) }
+                self.memberships.update(room: UnsafeRawBufferPointer(rebasing: bytes[room])) { $0.tracker.record(seq) }
+                if seq % FanoutTracker.sampleEvery == 0 {
+                    self.run.fanout.record(room: FrameScanner.text(room, in: bytes), seq: seq, atNanoseconds: now)
+                }
             }
             let isEcho = frame.sender == self.planned.index
             self.metrics.update {
                 $0.messagesIn += 1
-                $0.bytesIn += bytes
+                $0.bytesIn += bytes.count
                 if isEcho { $0.answers += 1 }
                 if let latency {
                     if isEcho { $0.echoLatency.record(nanoseconds: latency) } else { $0.broadcastLatency.record(nanoseconds: latency) }
                 }
             }
         case .whisper:
-            let toMe = frame.to == self.name
-            let fromMe = frame.from == self.name
+            let toMe = frame.to.map { FrameScanner.bytes(bytes, at: $0, equal: self.nameBytes) } ?? false
+            let fromMe = frame.from.map { FrameScanner.bytes(bytes, at: $0, equal: self.nameBytes) } ?? false
             let leak = !toMe && !fromMe
             self.metrics.update {
                 $0.messagesIn += 1
-                $0.bytesIn += bytes
+                $0.bytesIn += bytes.count
                 if fromMe { $0.answers += 1 }
                 if toMe {
                     $0.whispersDelivered += 1
@@ -167,10 +179,12 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
             }
         case .presence:
             // As `handle(_:now:measuring:)` counts a decoded presence frame.
-            if let room = frame.room, frame.name != self.name { self.memberships[room]?.presenceObserved += 1 }
+            if let room = frame.room, let name = frame.name, !FrameScanner.bytes(bytes, at: name, equal: self.nameBytes) {
+                self.memberships.update(room: UnsafeRawBufferPointer(rebasing: bytes[room])) { $0.presenceObserved += 1 }
+            }
             self.metrics.update {
                 $0.messagesIn += 1
-                $0.bytesIn += bytes
+                $0.bytesIn += bytes.count
             }
         }
     }
@@ -210,12 +224,11 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         let now = LoadRunContext.now()
         let wasReady = self.run.isReady(self.planned.index)
         self.run.setReady(self.planned.index, false)
-        for (room, var membership) in self.memberships {
+        for var membership in self.memberships.removeAll() {
             membership.end = .disconnected(rejoinSeq: nil)
             membership.endRequestedNanoseconds = now
             membership.endAckNanoseconds = now
             self.finished.append(membership)
-            self.memberships[room] = nil
         }
         self.pendingJoins.removeAll()
         self.pendingLeaves.removeAll()
@@ -256,7 +269,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
             }
         case .message(let message):
             guard measuring else { return }
-            self.memberships[message.room]?.tracker.record(message.seq)
+            self.memberships.update(room: message.room) { $0.tracker.record(message.seq) }
             if message.seq % FanoutTracker.sampleEvery == 0 {
                 self.run.fanout.record(room: message.room, seq: message.seq, atNanoseconds: now)
             }
@@ -284,7 +297,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
                 self.metrics.update { $0.whisperLeaks += 1 }
             }
         case .presence(let room, let name, _):
-            if name != self.name, measuring { self.memberships[room]?.presenceObserved += 1 }
+            if name != self.name, measuring { self.memberships.update(room: room) { $0.presenceObserved += 1 } }
         case .error(let code, _, _):
             if measuring {
                 self.metrics.update {
@@ -359,7 +372,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         }
         let text: String
         if self.isChat {
-            guard let room = room ?? self.memberships.keys.sorted().randomElement(using: &self.random) else {
+            guard let room = room ?? self.memberships.rooms.sorted().randomElement(using: &self.random) else {
                 self.metrics.update { $0.failedSends += 1 }
                 return
             }
@@ -666,7 +679,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     /// Stops counting and hands over what was counted.
     func finishAccounting() -> UserAccounting {
         var memberships = self.finished
-        memberships += self.memberships.values
+        memberships += self.memberships.all
         return UserAccounting(
             userIndex: self.planned.index, memberships: memberships, rawTrackers: self.rawTrackers,
             rawReadyAtCounter: self.rawReadyAtCounter)
