@@ -164,8 +164,11 @@ public final class WebSocketClient: Sendable {
                 }
             }
 
-        let timeout = eventLoop.scheduleTask(in: configuration.connectTimeout) {
-            upgraded.fail(WebSocketClientError.connectTimeout(url.description))
+        // The timeout is never cancelled (NIO's cancel scans every task scheduled on the loop: thousands of users
+        // connecting made that quadratic); once the connection is settled it finds nothing left to fail.
+        let pending = NIOLockedValueBox<EventLoopPromise<Opened>?>(upgraded)
+        eventLoop.scheduleTask(in: configuration.connectTimeout) {
+            pending.withLockedValue { $0 }?.fail(WebSocketClientError.connectTimeout(url.description))
         }
         // An IP address needs no resolver: NIO's resolves every host name with getaddrinfo on a Dispatch queue,
         // which for thousands of simulated users means as many queue items and extra threads.
@@ -196,7 +199,7 @@ public final class WebSocketClient: Sendable {
                 }
             }
         }
-        upgraded.futureResult.whenComplete { _ in timeout.cancel() }
+        upgraded.futureResult.whenComplete { _ in pending.withLockedValue { $0 = nil } }
         return upgraded.futureResult
     }
 }

@@ -14,7 +14,8 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var bodyTooLarge = false
-    private var requestTimer: Scheduled<Void>?
+    /// Disarmed in O(1) when the request is complete (``LoopTimer``).
+    private var requestTimer: LoopTimer?
     private var answeredParserError = false
 
     init(server: ServerContext) {
@@ -27,7 +28,7 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        self.requestTimer?.cancel()
+        self.requestTimer?.disarm()
         self.requestTimer = nil
     }
 
@@ -49,7 +50,7 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
         case .end:
             guard let head = self.head else { return }
-            self.requestTimer?.cancel()
+            self.requestTimer?.disarm()
             self.requestTimer = nil
             if !self.bodyTooLarge,
                 let deferred = self.routes.deferredResponse(to: head, body: self.body, on: context.eventLoop)
@@ -118,9 +119,9 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// The next complete request must arrive within the handshake timeout.
     private func armRequestTimer(context: ChannelHandlerContext) {
-        self.requestTimer?.cancel()
+        self.requestTimer?.disarm()
         let channel = context.channel
-        self.requestTimer = context.eventLoop.scheduleTask(in: self.configuration.handshakeTimeout) {
+        self.requestTimer = LoopTimer.schedule(on: context.eventLoop, in: self.configuration.handshakeTimeout) {
             channel.close(promise: nil)
         }
     }

@@ -47,9 +47,10 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var receivedCloseReason = ""
 
     private var lastFrameReceived = NIODeadline.now()
-    private var pingTask: RepeatedTask?
-    private var deadPeerCheck: Scheduled<Void>?
-    private var closeTimer: Scheduled<Void>?
+    // Timers are LoopTimers, disarmed in O(1): NIO's cancel scans every task scheduled on the loop.
+    private var pingTimer: LoopTimer?
+    private var deadPeerCheck: LoopTimer?
+    private var closeTimer: LoopTimer?
 
     init(role: WebSocketRole, configuration: WebSocketConfiguration, delegate: WebSocketDelegate) {
         self.role = role
@@ -336,9 +337,8 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
         data.writeInteger(code)
         data.writeString(Self.closeReason(reason))
         self.write(opcode: .connectionClose, data: data, context: context)
-        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        self.closeTimer = context.eventLoop.scheduleTask(in: self.configuration.closeTimeout) {
-            loopBoundContext.value.close(promise: nil)
+        self.closeTimer = LoopTimer.schedule(on: context.eventLoop, in: self.configuration.closeTimeout) {
+            context.close(promise: nil)
         }
     }
 
@@ -380,36 +380,38 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: Keepalive
 
     private func startKeepalive(context: ChannelHandlerContext) {
+        self.schedulePing(on: context.eventLoop)
+    }
+
+    /// The next keepalive ping, `pingInterval` from now (one timer at a time, each scheduling the next).
+    private func schedulePing(on eventLoop: EventLoop) {
         guard let interval = self.configuration.pingInterval else { return }
-        let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
-        self.pingTask = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
-            loopBoundSelf.value.sendKeepalivePing()
-        }
+        // The timers hold the handler only while armed: stopTimers disarms them when the connection ends.
+        self.pingTimer = LoopTimer.schedule(on: eventLoop, in: interval) { self.sendKeepalivePing() }
     }
 
     private func sendKeepalivePing() {
         guard let context = self.context, self.closeState == .open else { return }
+        self.schedulePing(on: context.eventLoop)
         let pingSentAt = NIODeadline.now()
         self.write(opcode: .ping, data: ByteBuffer(), context: context)
         context.flush()
-        let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
-        self.deadPeerCheck?.cancel()
-        self.deadPeerCheck = context.eventLoop.scheduleTask(in: self.configuration.deadPeerTimeout) {
-            let handler = loopBoundSelf.value
-            if handler.lastFrameReceived < pingSentAt {
-                handler.receivedCloseReason = "peer did not answer a ping in time"
-                handler.connection?.recordCloseCause(.deadPeer)
-                handler.context?.close(promise: nil)
+        self.deadPeerCheck?.disarm()
+        self.deadPeerCheck = LoopTimer.schedule(on: context.eventLoop, in: self.configuration.deadPeerTimeout) {
+            if self.lastFrameReceived < pingSentAt {
+                self.receivedCloseReason = "peer did not answer a ping in time"
+                self.connection?.recordCloseCause(.deadPeer)
+                self.context?.close(promise: nil)
             }
         }
     }
 
     private func stopTimers() {
-        self.pingTask?.cancel()
-        self.pingTask = nil
-        self.deadPeerCheck?.cancel()
+        self.pingTimer?.disarm()
+        self.pingTimer = nil
+        self.deadPeerCheck?.disarm()
         self.deadPeerCheck = nil
-        self.closeTimer?.cancel()
+        self.closeTimer?.disarm()
         self.closeTimer = nil
     }
 }
