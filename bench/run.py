@@ -41,6 +41,15 @@ def proc_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def proc_syscalls(pid):
+    """(read, write) system calls the process has made so far (/proc/PID/io: syscr, syscw)."""
+    counts = {}
+    for line in open(f"/proc/{pid}/io"):
+        key, _, value = line.partition(":")
+        counts[key] = int(value)
+    return counts.get("syscr", 0), counts.get("syscw", 0)
+
+
 def proc_rss_bytes(pid):
     for line in open(f"/proc/{pid}/status"):
         if line.startswith("VmRSS:"):
@@ -149,9 +158,11 @@ def run_case(binary, case, args):
         started = time.monotonic()
         client = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         while client.poll() is None:
-            samples.append((time.monotonic() - started, proc_cpu_seconds(pid), proc_rss_bytes(pid)))
+            samples.append((time.monotonic() - started, proc_cpu_seconds(pid), proc_rss_bytes(pid),
+                            proc_syscalls(pid)[1]))
             try:
-                client_samples.append((time.monotonic() - started, proc_cpu_seconds(client.pid)))
+                client_samples.append((time.monotonic() - started, proc_cpu_seconds(client.pid),
+                                       proc_syscalls(client.pid)[0]))
             except (OSError, ValueError, IndexError):
                 pass  # it just exited
             if case.get("accept") and accepted_cpu is None and not server.custom:
@@ -160,7 +171,7 @@ def run_case(binary, case, args):
                     accepted_cpu = cpu
             time.sleep(0.05 if case.get("accept") else 0.1)
         stdout, stderr = client.communicate()
-        samples.append((time.monotonic() - started, proc_cpu_seconds(pid), proc_rss_bytes(pid)))
+        samples.append((time.monotonic() - started, proc_cpu_seconds(pid), proc_rss_bytes(pid), proc_syscalls(pid)[1]))
         elapsed = time.monotonic() - started
         steal_percent = (cpu_steal_jiffies() - steal_before) / TICKS / (elapsed * os.cpu_count()) * 100
         stats_after = None if server.custom else admin_stats(server.port)
@@ -178,12 +189,16 @@ def run_case(binary, case, args):
         else:
             window = (0, samples[-1][0])
             copies = counters["messages.in"]
-        def cpu_at(t, series=samples):
+        def cpu_at(t, series=samples, column=1):
             before = [s for s in series if s[0] <= t]
-            return (before[-1] if before else series[0])[1] if series else 0
+            return (before[-1] if before else series[0])[column] if series else 0
         window_seconds = max(0.001, window[1] - window[0])
         server_cpu = cpu_at(window[1]) - cpu_at(window[0])
         client_cpu = cpu_at(window[1], client_samples) - cpu_at(window[0], client_samples)
+        # System calls in the window: how many copies the server wrote per write() and chatctl read per read()
+        # (what the floor must be taken at to compare like with like).
+        server_writes = cpu_at(window[1], column=3) - cpu_at(window[0], column=3)
+        client_reads = cpu_at(window[1], client_samples, 2) - cpu_at(window[0], client_samples, 2)
         peak_rss = max(s[2] for s in samples)
         # chatctl's CPU in the same window is not sampled; its whole-run CPU per received copy is an upper bound.
         row = {
@@ -198,6 +213,8 @@ def run_case(binary, case, args):
             "chatctlMicrosPerCopy": client_cpu / copies * 1e6 if busy and copies else
                 report["generator"]["cpuSeconds"] / max(1, counters["messages.in"]) * 1e6,
             "chatctlWholeRunMicrosPerCopy": report["generator"]["cpuSeconds"] / max(1, counters["messages.in"]) * 1e6,
+            "serverCopiesPerWrite": copies / server_writes if busy and server_writes else None,
+            "chatctlCopiesPerRead": copies / client_reads if busy and client_reads else None,
             "serverKBPerConnection": (peak_rss - rss_idle) / 1024 / users if users else None,
             # Growth over the run's start, so chatctl's own baseline is not spread over the users.
             "chatctlKBPerUser": (report["generator"]["peakResidentBytes"]
@@ -217,6 +234,42 @@ def run_case(binary, case, args):
         return row
     finally:
         server.stop()
+
+
+def nio_baseline(binary, case, args):
+    """The accept case against bench/nio-baseline (NIO's HTTP pipeline and WebSocket upgrader alone, one welcome
+    frame per connection, CPU 0), with chatctl speaking raw frames (CPU 1): what NIO itself costs per accepted
+    connection, the part of chatserver's figure no code of ours can remove."""
+    package = os.path.join(ROOT, "bench", "nio-baseline")
+    sh("swift build -c release", cwd=package)
+    server_binary = os.path.join(sh("swift build -c release --show-bin-path", cwd=package).strip(), "nio-baseline")
+    users = sum(g["count"] for g in case["scenario"]["groups"])
+    port = free_port()
+    server = subprocess.Popen(["taskset", "-c", "0", server_binary, str(port), str(users)], stdout=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    try:
+        server.stdout.readline()  # listening on …
+        cpu_start = proc_cpu_seconds(server.pid)
+        scenario_document = dict(case["scenario"], protocol="raw")
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(scenario_document, f)
+        steal_before, started = cpu_steal_jiffies(), time.monotonic()
+        subprocess.run(["taskset", "-c", "1", f"{binary}/chatctl", "run", f.name, "--target", f"ws://127.0.0.1:{port}/ws",
+                        "--quiet", "--threads", str(args.client_threads)], capture_output=True, text=True, timeout=300)
+        cpu_end = proc_cpu_seconds(server.pid)
+        steal = (cpu_steal_jiffies() - steal_before) / TICKS / ((time.monotonic() - started) * os.cpu_count()) * 100
+        opened = json.loads(server.stdout.readline() or "{}")
+        if opened.get("opened") != users:
+            return {"case": case["name"] + " (NIO alone)", "error": f"only {opened} connections opened"}
+        return {"case": case["name"] + " (NIO alone)", "users": users, "rate": 0, "accept": True,
+                "serverMicrosPerAccept": (opened["cpuSeconds"] - cpu_start) / users * 1e6,
+                "serverMicrosPerClose": (cpu_end - opened["cpuSeconds"]) / users * 1e6,
+                "copiesPerSecond": None, "p50Ms": None, "p99Ms": None, "p999Ms": None, "maxMs": None,
+                "serverMicrosPerCopy": None, "chatctlMicrosPerCopy": None, "serverKBPerConnection": None,
+                "chatctlKBPerUser": None, "lost": 0, "lateSends": 0, "slowConsumersDropped": None, "stealPercent": steal}
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
 
 
 def cases(args):
@@ -319,6 +372,26 @@ def floor_for(floor_rows, users):
     return next((r for r in floor_rows if r["framesPerWrite"] == 1 and r["connections"] == connections), None)
 
 
+def read_floor_at(floor_rows, users, frames_per_read):
+    """The read floor per frame at `frames_per_read` frames per read() (log-log interpolation between the
+    floor's cases at the case's connection count): the issue's "read floor at the same copies per read"."""
+    single = floor_for(floor_rows, users)
+    if not single or not frames_per_read:
+        return single["readMicrosPerFrame"] if single else None
+    points = sorted((r["framesPerRead"], r["readMicrosPerFrame"]) for r in floor_rows
+                    if r["connections"] == single["connections"] and r["framesPerRead"] > 0)
+    if frames_per_read <= points[0][0]:
+        return points[0][1]
+    if frames_per_read >= points[-1][0]:
+        return points[-1][1]
+    import math
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        if x0 <= frames_per_read <= x1:
+            share = (math.log(frames_per_read) - math.log(x0)) / (math.log(x1) - math.log(x0))
+            return math.exp(math.log(y0) + share * (math.log(y1) - math.log(y0)))
+    return points[-1][1]
+
+
 def fmt(value, digits=1):
     if value is None:
         return "–"
@@ -327,8 +400,8 @@ def fmt(value, digits=1):
 
 def table(rows, floor_rows, accept_floor_row=None):
     header = ["case", "copies/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "server µs/copy", "÷ floor",
-              "chatctl µs/copy", "÷ read floor", "server KB/conn", "chatctl KB/user", "lost", "late", "dropped",
-              "steal %"]
+              "copies/write", "chatctl µs/copy", "copies/read", "÷ read floor", "server KB/conn", "chatctl KB/user",
+              "lost", "late", "dropped", "steal %"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
         if "error" in r:
@@ -337,7 +410,8 @@ def table(rows, floor_rows, accept_floor_row=None):
         single = floor_for(floor_rows, r.get("users", 0))
         copying = r.get("rate", 0) > 0
         ratio = r["serverMicrosPerCopy"] / single["writeMicrosPerFrame"] if single and copying and r["serverMicrosPerCopy"] else None
-        read_ratio = r["chatctlMicrosPerCopy"] / single["readMicrosPerFrame"] if single and copying else None
+        read_floor = read_floor_at(floor_rows, r.get("users", 0), r.get("chatctlCopiesPerRead"))
+        read_ratio = r["chatctlMicrosPerCopy"] / read_floor if read_floor and copying else None
         # The connection storm's server figure is CPU per connection (connect, join, presence, close); the
         # accept case's is CPU per accepted connection (connect, handshake, welcome), compared with the kernel's
         # share (bench/accept_floor.c), and what closing it cost.
@@ -354,7 +428,8 @@ def table(rows, floor_rows, accept_floor_row=None):
         lines.append("| " + " | ".join([
             r["case"], per_copy(r["copiesPerSecond"]), per_copy(r["p50Ms"]), per_copy(r["p99Ms"]),
             per_copy(r["p999Ms"]), per_copy(r["maxMs"], 1), server, fmt(ratio, 2),
-            fmt(r["chatctlMicrosPerCopy"], 2) if copying else "–",
+            per_copy(r.get("serverCopiesPerWrite")), fmt(r["chatctlMicrosPerCopy"], 2) if copying else "–",
+            per_copy(r.get("chatctlCopiesPerRead")),
             fmt(read_ratio, 2),
             fmt(r["serverKBPerConnection"], 1), fmt(r["chatctlKBPerUser"], 1), fmt(r["lost"]), fmt(r["lateSends"]),
             fmt(r["slowConsumersDropped"]), fmt(r.get("stealPercent"), 1),
@@ -390,6 +465,8 @@ def main():
                         help="run each case N times and report the median of every column (default 1)")
     parser.add_argument("--server-threads", type=int, default=1)
     parser.add_argument("--client-threads", type=int, default=1)
+    parser.add_argument("--nio-baseline", action="store_true",
+                        help="also run the accept case against bench/nio-baseline (SwiftNIO's WebSocket upgrade alone)")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
     args = parser.parse_args()
     if args.server_cmd:
@@ -412,6 +489,14 @@ def main():
             runs.append(run)
         row = median_row(runs)
         rows.append(row)
+        if case.get("accept") and args.nio_baseline and not args.server_cmd:
+            baseline_runs = []
+            for attempt in range(max(1, args.repeat)):
+                print(f"running {case['name']} against bench/nio-baseline ({attempt + 1}/{args.repeat})…",
+                      file=sys.stderr, flush=True)
+                baseline_runs.append(nio_baseline(binary, case, args))
+                print(json.dumps(baseline_runs[-1]), file=sys.stderr, flush=True)
+            rows.append(median_row(baseline_runs))
         if case.get("sweep") and ("error" in row or row["p99Ms"] >= 100 or row["lost"] > 0):
             sweep_broken = True
     machine = {"cpus": os.cpu_count(), "kernel": os.uname().release,
