@@ -132,10 +132,10 @@ public final class WebSocketClient: Sendable {
         let requestKey = NIOWebSocketClientUpgrader.randomRequestKey()
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(configuration.connectTimeout)
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelOption(.recvAllocator, value: WebSocketReadBuffers.allocator)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // Synchronously (`channelOption`s are a chain of futures per connection); NIO's read count.
+                    try ConnectionChannelOptions.apply(to: channel, maxMessagesPerRead: nil)
                     try tls?.addTLSHandlers(to: channel, serverHostname: url.tlsServerHostname)
                     let upgrader = WebSocketClientUpgrader(
                         requestKey: requestKey,

@@ -82,12 +82,12 @@ public final class ChatServer: Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.maxMessagesPerRead, value: 16)
-            .childChannelOption(.recvAllocator, value: WebSocketReadBuffers.allocator)
             .childChannelInitializer { channel in
                 children.insert(channel)
                 return channel.eventLoop.makeCompletedFuture {
+                    // Set here, synchronously: as `childChannelOption`s each would be a chain of futures per accepted
+                    // connection.
+                    try ConnectionChannelOptions.apply(to: channel)
                     // TLS first, so that every byte the HTTP and WebSocket handlers see was decrypted.
                     try configuration.tls?.addTLSHandlers(to: channel)
                     try Self.configureHTTP(channel: channel, context: context, logger: logger)
