@@ -9,7 +9,10 @@ final class LoopDrainScheduler: @unchecked Sendable {
     private var pending: [WebSocketOutbox] = []
     private var spare: [WebSocketOutbox] = []
     private var passScheduled = false
-    private weak var eventLoop: EventLoop?
+    /// Held strongly: a weak reference would give the loop a side table, and every retain and release of the
+    /// loop (NIO makes many per event) would take the runtime's slow path. The registry holds schedulers weakly
+    /// instead, so a loop lives as long as a connection of it does.
+    private let eventLoop: EventLoop
 
     private init(eventLoop: EventLoop) {
         self.eventLoop = eventLoop
@@ -24,9 +27,7 @@ final class LoopDrainScheduler: @unchecked Sendable {
             return true
         }
         guard startPass else { return }
-        if let eventLoop = self.eventLoop {
-            eventLoop.execute { self.runPass() }
-        }
+        self.eventLoop.execute { self.runPass() }
     }
 
     private func runPass() {
@@ -45,17 +46,21 @@ final class LoopDrainScheduler: @unchecked Sendable {
         }
     }
 
-    private static let registry = NIOLockedValueBox<[ObjectIdentifier: LoopDrainScheduler]>([:])
+    private struct WeakScheduler {
+        weak var scheduler: LoopDrainScheduler?
+    }
 
-    /// The scheduler of `eventLoop` (one per loop, made on first use).
+    private static let registry = NIOLockedValueBox<[ObjectIdentifier: WeakScheduler]>([:])
+
+    /// The scheduler of `eventLoop` (one per loop while any outbox of that loop uses it, made on first use).
     static func of(_ eventLoop: EventLoop) -> LoopDrainScheduler {
         let key = ObjectIdentifier(eventLoop)
         return Self.registry.withLockedValue { schedulers in
-            if let existing = schedulers[key], existing.eventLoop === eventLoop { return existing }
-            // A loop that went away may have left its identifier to a new one: replace, and forget the dead.
-            schedulers = schedulers.filter { $0.value.eventLoop != nil }
+            // A live scheduler holds its loop, so no other loop can have this identifier meanwhile.
+            if let existing = schedulers[key]?.scheduler { return existing }
+            schedulers = schedulers.filter { $0.value.scheduler != nil }
             let scheduler = LoopDrainScheduler(eventLoop: eventLoop)
-            schedulers[key] = scheduler
+            schedulers[key] = WeakScheduler(scheduler: scheduler)
             return scheduler
         }
     }
