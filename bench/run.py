@@ -422,7 +422,7 @@ def table(rows, floor_rows, accept_floor_row=None):
         elif r.get("serverMicrosPerConnection"):
             server = f"{r['serverMicrosPerConnection']:.0f} per connection"
         else:
-            server = fmt(r["serverMicrosPerCopy"], 2)
+            server = fmt(r["serverMicrosPerCopy"], 2) if copying else "–"
         # Cases without messages (accept, storm, idle) have no copies or latency to show.
         per_copy = (lambda value, digits=2: fmt(value, digits)) if copying else (lambda value, digits=2: "–")
         lines.append("| " + " | ".join([
