@@ -46,7 +46,9 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var receivedCloseCode: UInt16?
     private var receivedCloseReason = ""
 
-    private var lastFrameReceived = NIODeadline.now()
+    /// Whether a frame arrived since the last keepalive ping was sent: a flag, not a time, so that receiving a
+    /// frame reads no clock.
+    private var frameReceivedSincePing = false
     // Timers are LoopTimers, disarmed in O(1): NIO's cancel scans every task scheduled on the loop.
     private var pingTimer: LoopTimer?
     private var deadPeerCheck: LoopTimer?
@@ -139,7 +141,7 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = Self.unwrapInboundIn(data)
-        self.lastFrameReceived = .now()
+        self.frameReceivedSincePing = true
         switch self.closeState {
         case .closed:
             return
@@ -206,7 +208,7 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.write(opcode: .pong, data: frame.unmaskedData, context: context)
             context.flush()
         case .pong:
-            break  // any frame counts as a sign of life; lastFrameReceived is already updated
+            break  // any frame counts as a sign of life; frameReceivedSincePing is already set
         case .connectionClose:
             self.receivedClose(frame.unmaskedData, context: context)
         default:
@@ -393,12 +395,12 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func sendKeepalivePing() {
         guard let context = self.context, self.closeState == .open else { return }
         self.schedulePing(on: context.eventLoop)
-        let pingSentAt = NIODeadline.now()
+        self.frameReceivedSincePing = false
         self.write(opcode: .ping, data: ByteBuffer(), context: context)
         context.flush()
         self.deadPeerCheck?.disarm()
         self.deadPeerCheck = LoopTimer.schedule(on: context.eventLoop, in: self.configuration.deadPeerTimeout) {
-            if self.lastFrameReceived < pingSentAt {
+            if !self.frameReceivedSincePing {
                 self.receivedCloseReason = "peer did not answer a ping in time"
                 self.connection?.recordCloseCause(.deadPeer)
                 self.context?.close(promise: nil)
