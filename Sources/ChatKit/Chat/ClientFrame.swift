@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// A request a chat client sends, as a JSON text frame with a `type` field (see docs/protocol.md).
 public enum ClientFrame: Sendable, Equatable {
@@ -35,6 +36,24 @@ public struct ClientFrameError: Error, Sendable, Equatable {
 extension ClientFrame {
     /// Parses one text frame. Errors name the offending field and carry the request's `id` when readable.
     public static func decode(_ text: String) -> Result<ClientFrame, ClientFrameError> {
+        var text = text
+        if let frame = text.withUTF8({ ClientFrameScanner.decode(UnsafeRawBufferPointer($0)) }) {
+            return .success(frame)
+        }
+        return Self.decodeWithFoundation(text)
+    }
+
+    /// Parses one text frame from its UTF-8 bytes (the readable bytes of `buffer`); the same answers as
+    /// ``decode(_:)``, without making a `String` of the frame when it has the common shape.
+    public static func decode(_ buffer: ByteBuffer) -> Result<ClientFrame, ClientFrameError> {
+        if let frame = buffer.withUnsafeReadableBytes({ ClientFrameScanner.decode($0) }) {
+            return .success(frame)
+        }
+        return Self.decodeWithFoundation(String(decoding: buffer.readableBytesView, as: UTF8.self))
+    }
+
+    /// The reference parser, on Foundation's `JSONSerialization`: what ``ClientFrameScanner`` must agree with.
+    package static func decodeWithFoundation(_ text: String) -> Result<ClientFrame, ClientFrameError> {
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [])

@@ -26,10 +26,18 @@ final class ChatSession: WebSocketDelegate {
     }
 
     func webSocket(_ connection: WebSocketConnection, didReceiveText text: String) {
+        self.received(ClientFrame.decode(text), bytes: text.utf8.count)
+    }
+
+    /// Reads the frame from its bytes: no `String` of the whole frame, no Foundation for the common shapes.
+    func webSocket(_ connection: WebSocketConnection, didReceiveTextBytes bytes: ByteBuffer) {
+        self.received(ClientFrame.decode(bytes), bytes: bytes.readableBytes)
+    }
+
+    private func received(_ frame: Result<ClientFrame, ClientFrameError>, bytes: Int) {
         guard let member = self.member else { return }
         let receivedAt = NIODeadline.now()
-        let frame = ClientFrame.decode(text)
-        self.hub.stats.received(InboundMessageKind(frame), bytes: text.utf8.count)
+        self.hub.stats.received(InboundMessageKind(frame), bytes: bytes)
         if self.rateLimiter?.allow() == false {
             return self.hub.sendError(
                 .rateLimited, "too many requests: slow down", id: try? frame.get().id, to: member)

@@ -1,6 +1,7 @@
 import ChatKit
 import Foundation
 import FuzzSupport
+import NIOCore
 
 /// Properties of `ClientFrame.decode`, the server's parser of everything a chat client sends.
 enum ClientFrameInvariants {
@@ -10,7 +11,14 @@ enum ClientFrameInvariants {
     /// A decoded frame survives `encoded()` and a second decode unchanged; a refusal has a decode error code
     /// and a message, and carries the request's `id` whenever the frame is an object with a string `id`.
     static func check(_ text: String) {
-        switch ClientFrame.decode(text) {
+        // The byte scanner (the server's fast path) answers exactly as Foundation's parser does, from a String and
+        // from the frame's bytes.
+        let reference = ClientFrame.decodeWithFoundation(text)
+        let decoded = ClientFrame.decode(text)
+        fuzzRequire(decoded == reference, "decode gives \(decoded), Foundation's parser \(reference)")
+        let fromBytes = ClientFrame.decode(ByteBuffer(string: text))
+        fuzzRequire(fromBytes == reference, "decode of the bytes gives \(fromBytes), Foundation's parser \(reference)")
+        switch decoded {
         case .success(let frame):
             let encoded = frame.encoded()
             guard case .success(let again) = ClientFrame.decode(encoded) else {
