@@ -7,6 +7,7 @@
 // Prints one JSON object: {"connections":N,"acceptMicrosPerConnection":A,"closeMicrosPerConnection":C}
 // The server is pinned to CPU 0, the clients (a process of their own, as chatctl is) to CPU 1.
 #define _GNU_SOURCE
+#include "floor_common.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -37,18 +38,6 @@ struct shared {
     atomic_int closeNow;   // the server has measured the accept phase: the client may close
 };
 
-static double process_cpu(void) {
-    struct rusage usage;
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-}
-
-static void pin(int cpu) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu % (int)sysconf(_SC_NPROCESSORS_ONLN), &set);
-    sched_setaffinity(0, sizeof(set), &set);
-}
 
 /// The clients: `concurrent` handshakes in flight at a time until all `connections` are answered; then, when
 /// told, they close every connection.
@@ -82,11 +71,9 @@ int main(int argc, char **argv) {
     int connections = argc > 1 ? atoi(argv[1]) : 5000;
     int concurrent = argc > 2 ? atoi(argv[2]) : 100;
     if (connections < 1 || concurrent < 1) { fprintf(stderr, "bad arguments\n"); return 2; }
-    int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    struct sockaddr_in address = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK), .sin_port = 0};
-    socklen_t length = sizeof(address);
-    if (bind(listener, (struct sockaddr *)&address, sizeof(address)) || listen(listener, 4096) ||
-        getsockname(listener, (struct sockaddr *)&address, &length)) { perror("listen"); return 1; }
+    struct sockaddr_in address;
+    int listener = loopback_listener(SOCK_NONBLOCK, &address);
+    if (listener < 0) return 1;
     struct shared *shared = mmap(NULL, sizeof(struct shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (shared == MAP_FAILED) { perror("mmap"); return 1; }
     memset(shared, 0, sizeof(*shared));

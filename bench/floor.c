@@ -8,6 +8,7 @@
 // reader is a process of its own, as chatctl is: 10 000 connections are 20 000 descriptors, the open-files
 // limit of one process here.
 #define _GNU_SOURCE
+#include "floor_common.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -47,18 +48,6 @@ static double now(void) {
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static double process_cpu(void) {
-    struct rusage usage;
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-}
-
-static void pin(int cpu) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu % (int)sysconf(_SC_NPROCESSORS_ONLN), &set);
-    sched_setaffinity(0, sizeof(set), &set);
-}
 
 /// The reader process: connects, then for each case reads everything that arrives until told to stop.
 static void reader(struct shared *shared, struct sockaddr_in address) {
@@ -98,11 +87,9 @@ int main(int argc, char **argv) {
     if (argc > 2) seconds = atof(argv[2]);
     if (argc > 3) payload = atoi(argv[3]);
     if (connections < 1 || payload < 1 || payload > 125) { fprintf(stderr, "bad arguments\n"); return 2; }
-    int listener = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in address = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK), .sin_port = 0};
-    socklen_t length = sizeof(address);
-    if (bind(listener, (struct sockaddr *)&address, sizeof(address)) || listen(listener, 4096) ||
-        getsockname(listener, (struct sockaddr *)&address, &length)) { perror("listen"); return 1; }
+    struct sockaddr_in address;
+    int listener = loopback_listener(0, &address);
+    if (listener < 0) return 1;
     struct shared *shared = mmap(NULL, sizeof(struct shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (shared == MAP_FAILED) { perror("mmap"); return 1; }
     memset(shared, 0, sizeof(*shared));

@@ -42,25 +42,9 @@ enum ClientFrameScanner {
         }
     }
 
-    private struct Cursor {
+    private struct Cursor: JSONByteCursor {
         let bytes: UnsafeRawBufferPointer
         var index = 0
-
-        mutating func skipSpace() {
-            while self.index < self.bytes.count {
-                switch self.bytes[self.index] {
-                case 0x20, 0x09, 0x0A, 0x0D: self.index += 1
-                default: return
-                }
-            }
-        }
-
-        mutating func expect(_ byte: UInt8) -> Bool {
-            self.skipSpace()
-            guard self.index < self.bytes.count, self.bytes[self.index] == byte else { return false }
-            self.index += 1
-            return true
-        }
 
         /// A string without escapes or control characters, as a byte range; `nil` for anything else.
         mutating func plainString() -> Range<Int>? {
@@ -76,13 +60,6 @@ enum ClientFrameScanner {
                 self.index += 1
             }
             return nil
-        }
-
-        func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
-            guard range.count == literal.utf8CodeUnitCount else { return false }
-            return literal.withUTF8Buffer { literalBytes in
-                UnsafeRawBufferPointer(rebasing: self.bytes[range]).elementsEqual(literalBytes)
-            }
         }
 
         func key(_ range: Range<Int>) -> Key? {

@@ -53,27 +53,11 @@ enum FrameScanner {
         return utf8.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: bytes[range]).elementsEqual($0) }
     }
 
-    private struct Cursor {
+    private struct Cursor: JSONByteCursor {
         let bytes: UnsafeRawBufferPointer
         var index = 0
 
         init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
-
-        mutating func skipSpace() {
-            while self.index < self.bytes.count {
-                switch self.bytes[self.index] {
-                case 0x20, 0x09, 0x0A, 0x0D: self.index += 1
-                default: return
-                }
-            }
-        }
-
-        mutating func expect(_ byte: UInt8) -> Bool {
-            self.skipSpace()
-            guard self.index < self.bytes.count, self.bytes[self.index] == byte else { return false }
-            self.index += 1
-            return true
-        }
 
         /// A string starting at the cursor: its raw byte range and whether it holds escapes.
         mutating func string() -> (Range<Int>, Bool)? {
@@ -156,16 +140,6 @@ enum FrameScanner {
                     case 0x2C, 0x7D, 0x5D, 0x20, 0x09, 0x0A, 0x0D: return true
                     default: self.index += 1
                     }
-                }
-                return true
-            }
-        }
-
-        func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
-            guard range.count == literal.utf8CodeUnitCount else { return false }
-            return literal.withUTF8Buffer { literalBytes in
-                for offset in 0..<range.count where self.bytes[range.lowerBound + offset] != literalBytes[offset] {
-                    return false
                 }
                 return true
             }
