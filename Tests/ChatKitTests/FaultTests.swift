@@ -91,14 +91,45 @@ final class FaultTests: XCTestCase {
     }
 
     func testAFlooderIsRateLimited() async throws {
-        try await self.bystandersUnaffected({ $0.rateLimitPerSecond = 200; $0.rateLimitBurst = 50 }) { server in
+        // 3000 says as fast as the client writes them, against 100/s with a burst of 50. Each say gets
+        // exactly one answer (its broadcast or a `rate_limited` error), and no more go through than the
+        // limit allows for the time the flood took, however slow the machine (a sanitizer slows it a lot).
+        let rate = 100, burst = 50, count = 3000
+        try await self.bystandersUnaffected({
+            $0.rateLimitPerSecond = Double(rate)
+            $0.rateLimitBurst = burst
+            $0.webSocket.sendQueueLimit = 2 * count  // the flooder reads its 3000 answers only after sending
+        }) { server in
             var configuration = ClientConfiguration()
             configuration.webSocket.sendQueueLimit = 10_000
             let flooder = try await ChatTestClient.connect(server, name: "flooder", room: "calm-0", configuration: configuration)
-            for index in 0..<3000 {
+            let started = ContinuousClock.now
+            for index in 0..<count {
                 try flooder.send(.say(room: "calm-0", content: "spam \(index)", id: "f\(index)"))
             }
-            try await eventually("rate limiting") { (server.stats.snapshot.errors["rate_limited"] ?? 0) > 1000 }
+            var answered = Set<String>()
+            var accepted = 0
+            var limited = 0
+            while answered.count < count {
+                let id: String
+                switch try await flooder.next(timeout: .seconds(60)) {
+                case .message(let message) where message.from == "flooder":
+                    id = message.id ?? ""
+                    accepted += 1
+                case .error(.rateLimited, _, let errorID):
+                    id = errorID ?? ""
+                    limited += 1
+                default:
+                    continue  // the bystanders' messages and presence in calm-0
+                }
+                XCTAssertTrue(answered.insert(id).inserted, "\(id) answered twice")
+            }
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            XCTAssertGreaterThanOrEqual(accepted, burst, "the burst goes through")
+            XCTAssertLessThanOrEqual(accepted, burst + Int((Double(rate) * seconds).rounded(.up)), "in \(elapsed)")
+            XCTAssertEqual(accepted + limited, count)
+            XCTAssertEqual(server.stats.snapshot.errors["rate_limited"], limited)
             await flooder.close()
         }
     }
