@@ -93,4 +93,27 @@ final class ClientTests: XCTestCase {
             }
         }
     }
+
+    /// A server whose 101, one text message, its close frame and the end of TCP arrive together (kosoku's
+    /// fuzzing server answers `/getCaseCount` so). The client delivers the message, then the close, every time.
+    func testAMessageThatArrivesWithThe101AndTheCloseIsDelivered() async throws {
+        let server = try ChildProcess(
+            try RepositoryPaths.python(), [RepositoryPaths.interopScript("drop_after_upgrade_server.py"), "--answer", "301"])
+        defer { server.terminate() }
+        let port = try await server.firstLine()
+        var outcomes: [String: Int] = [:]
+        for _ in 0..<100 {
+            let outcome: String
+            do {
+                let client = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/getCaseCount")
+                var events: [WebSocketEvent] = []
+                for await event in client.events { events.append(event) }
+                outcome = "\(events)"
+            } catch {
+                outcome = "\(error)"
+            }
+            outcomes[outcome, default: 0] += 1
+        }
+        XCTAssertEqual(outcomes, ["[ChatKit.WebSocketEvent.text(\"301\"), ChatKit.WebSocketEvent.closed(code: 1000, reason: \"\")]": 100])
+    }
 }

@@ -2,7 +2,11 @@
 fuzzing server does on /updateReports. For testing that ChatKit's client reports such a connection as
 closed instead of waiting forever.
 
-Usage: drop_after_upgrade_server.py
+With --answer TEXT, the 101 is followed, in the same write, by a text message TEXT and a close frame (1000),
+then TCP is dropped: what kosoku's fuzzing server does on /getCaseCount. For testing that the client delivers
+the answer before the close.
+
+Usage: drop_after_upgrade_server.py [--answer TEXT]
 Prints the port it listens on (127.0.0.1), then serves until stdin closes.
 """
 import asyncio
@@ -11,6 +15,15 @@ import hashlib
 import sys
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+ANSWER = sys.argv[2].encode() if len(sys.argv) > 2 and sys.argv[1] == "--answer" else None
+
+
+def frame(opcode, payload):
+    """An unmasked frame (server to client) with a payload under 126 bytes."""
+    assert len(payload) < 126
+    return bytes([0x80 | opcode, len(payload)]) + payload
 
 
 async def handle(reader, writer):
@@ -28,6 +41,7 @@ async def handle(reader, writer):
     writer.write(
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         f"Sec-WebSocket-Accept: {accept}\r\n\r\n".encode()
+        + (frame(0x1, ANSWER) + frame(0x8, (1000).to_bytes(2, "big")) if ANSWER is not None else b"")
     )
     await writer.drain()
     writer.close()

@@ -137,10 +137,18 @@ public final class WebSocketClient: Sendable {
                     // Synchronously (`channelOption`s are a chain of futures per connection); NIO's read count.
                     try ConnectionChannelOptions.apply(to: channel, maxMessagesPerRead: nil)
                     try tls?.addTLSHandlers(to: channel, serverHostname: url.tlsServerHostname)
+                    // Frames that arrive with the 101 and the end of TCP: the frames first (UpgradeCloseDeferral).
+                    let deferral = UpgradeCloseDeferral()
+                    try channel.pipeline.syncOperations.addHandler(deferral)
+                    let loopDeferral = NIOLoopBound(deferral, eventLoop: channel.eventLoop)
                     let upgrader = WebSocketClientUpgrader(
                         requestKey: requestKey,
                         maxFrameSize: configuration.webSocket.maxMessageBytes,
-                        accepted: { upgradeAccepted.withLockedValue { $0 = true } },
+                        accepted: {
+                            upgradeAccepted.withLockedValue { $0 = true }
+                            loopDeferral.value.upgradeAccepted()
+                        },
+                        ended: { loopDeferral.value.upgradeEnded() },
                         setUp: { channel, response in
                             channel.eventLoop.makeCompletedFuture {
                                 let collector = try channel.pipeline.syncOperations.handler(type: HandshakeResponseHandler.self)

@@ -41,23 +41,9 @@ public struct AutobahnDriver: Sendable {
         self.group = group
     }
 
-    /// The number of cases the fuzzing server serves. The fuzzing server answers and closes at once; when its
-    /// answer, its close and the end of the handshake arrive together, ChatKit's client can still lose the
-    /// answer (a known race between NIO's upgrade and the close, see docs/conformance.md), so an empty answer
-    /// is asked again, up to three times.
+    /// The number of cases the fuzzing server serves. The fuzzing server sends its answer, its close and the
+    /// end of TCP right behind the 101; the client delivers the answer first (`UpgradeCloseDeferral`).
     public func caseCount() async throws -> Int {
-        var lastError: Error?
-        for _ in 0..<3 {
-            do {
-                return try await self.askCaseCount()
-            } catch AutobahnDriverError.unexpectedAnswer(let message) where message.hasSuffix("answered nothing") {
-                lastError = AutobahnDriverError.unexpectedAnswer(message)
-            }
-        }
-        throw lastError ?? AutobahnDriverError.unexpectedAnswer("/getCaseCount answered nothing")
-    }
-
-    private func askCaseCount() async throws -> Int {
         let answer: String?
         do {
             answer = try await self.session(

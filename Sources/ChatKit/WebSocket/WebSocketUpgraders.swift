@@ -46,16 +46,20 @@ final class WebSocketClientUpgrader: NIOHTTPClientProtocolUpgrader, Sendable {
     private let maxFrameSize: Int
     private let setUp: @Sendable (Channel, HTTPResponseHead) -> EventLoopFuture<Void>
     private let accepted: @Sendable () -> Void
+    private let ended: @Sendable () -> Void
 
     /// `accepted` is called when a valid 101 arrives: from then on the connection is upgrading, and a close
-    /// that comes before `setUp` runs must not be taken for a failed handshake.
+    /// that comes before `setUp` runs must not be taken for a failed handshake. `ended` is called when the
+    /// upgrade's set-up has finished or failed.
     init(
         requestKey: String, maxFrameSize: Int, accepted: @escaping @Sendable () -> Void = {},
+        ended: @escaping @Sendable () -> Void = {},
         setUp: @escaping @Sendable (Channel, HTTPResponseHead) -> EventLoopFuture<Void>
     ) {
         self.maxFrameSize = maxFrameSize
         self.setUp = setUp
         self.accepted = accepted
+        self.ended = ended
         self.handshake = NIOWebSocketClientUpgrader(
             requestKey: requestKey, maxFrameSize: maxFrameSize, automaticErrorHandling: false,
             upgradePipelineHandler: { channel, _ in channel.eventLoop.makeSucceededVoidFuture() })
@@ -78,7 +82,7 @@ final class WebSocketClientUpgrader: NIOHTTPClientProtocolUpgrader, Sendable {
         let channel = context.channel
         return channel.eventLoop.makeCompletedFuture {
             try WebSocketCodecSetup.add(to: channel.pipeline.syncOperations, maxFrameSize: self.maxFrameSize)
-        }.flatMap { self.setUp(channel, upgradeResponse) }
+        }.flatMap { self.setUp(channel, upgradeResponse) }.always { _ in self.ended() }
     }
 }
 
