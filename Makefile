@@ -44,8 +44,11 @@ release:
 	$(SWIFT) build -c release
 
 ## swift test under ThreadSanitizer and AddressSanitizer (each in its own build folder); SANITIZERS picks
-## which (default: thread address; CI runs thread only, see .ci/run).
+## which (default: thread address; CI runs thread only, see .ci/run). SANITIZE_SKIP: test suites to leave
+## out (space-separated names; default none).
 SANITIZERS ?= thread address
+SANITIZE_SKIP ?=
+sanitize_skip = $(foreach suite,$(SANITIZE_SKIP),--skip '\.$(suite)/')
 sanitize: $(addprefix sanitize-,$(SANITIZERS))
 
 sanitize-thread: deps
@@ -53,7 +56,7 @@ sanitize-thread: deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	set -o pipefail; CHATKIT_SANITIZER=thread \
 		TSAN_OPTIONS="suppressions=$(CURDIR)/.ci/tsan-suppressions.txt halt_on_error=1" \
-		$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan 2>&1 | tee reports/tsan.log
+		$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan $(sanitize_skip) 2>&1 | tee reports/tsan.log
 	@python3 .ci/test_summary.py tsan reports/tsan.log reports/test-counts.txt
 
 sanitize-address: deps
@@ -63,7 +66,7 @@ sanitize-address: deps
 	# (FoundationEssentials.readBytesFromFile), in the test process and in every child it starts. The fuzz
 	# targets run with leak checking on (make fuzz), which covers ChatKit's own allocations.
 	set -o pipefail; CHATKIT_SANITIZER=address ASAN_OPTIONS=detect_leaks=0 \
-		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan 2>&1 | tee reports/asan.log
+		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan $(sanitize_skip) 2>&1 | tee reports/asan.log
 	@python3 .ci/test_summary.py asan reports/asan.log reports/test-counts.txt
 
 ## A bounded soak (2 minutes): zero loss, server memory growth under 10%.
