@@ -30,10 +30,6 @@ final class UpgradeCloseDeferral: ChannelInboundHandler, RemovableChannelHandler
         self.context = nil
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        context.fireChannelRead(data)
-    }
-
     func channelInactive(context: ChannelHandlerContext) {
         if case .upgrading = self.state {
             self.state = .upgrading(heldInactive: true)
