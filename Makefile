@@ -17,11 +17,24 @@ server: deps
 	$(SWIFT) build -c release --product chatserver
 	$$($(SWIFT) build -c release --show-bin-path)/chatserver --port 8080
 
-## Install what is missing, build, and run every test.
+## Install what is missing, build, and run every test under ThreadSanitizer (in its own build folder,
+## .build-tsan; the chatctl and chatserver that tests start are that build's too). TEST_SANITIZER=none runs
+## them on a plain debug build in .build instead: about half the test time, and no race detection.
+TEST_SANITIZER ?= thread
+ifeq ($(filter $(TEST_SANITIZER),thread none),)
+$(error TEST_SANITIZER must be thread or none, not '$(TEST_SANITIZER)')
+endif
+TSAN_ENV = TSAN_OPTIONS="suppressions=$(CURDIR)/.ci/tsan-suppressions.txt halt_on_error=1"
 test: deps
 	@mkdir -p reports
+ifeq ($(TEST_SANITIZER),thread)
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	set -o pipefail; $(TSAN_ENV) $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan 2>&1 \
+		| tee reports/test.log
+else
 	$(SWIFT) build --build-tests
 	set -o pipefail; $(SWIFT) test --skip-build 2>&1 | tee reports/test.log
+endif
 	@python3 .ci/test_summary.py tests reports/test.log reports/test-counts.txt
 
 ## Autobahn|Testsuite cases 1-10 against chatserver --echo and chatctl autobahn (kosoku); writes
@@ -43,21 +56,16 @@ build: deps
 release:
 	$(SWIFT) build -c release
 
-## swift test under ThreadSanitizer and AddressSanitizer (each in its own build folder); SANITIZERS picks
-## which (default: thread address; CI runs thread only, see .ci/run). SANITIZE_SKIP: test suites to leave
-## out (space-separated names; default none).
-SANITIZERS ?= thread address
+## swift test under AddressSanitizer in its own build folder (SANITIZERS=address, the default; `thread` is
+## `make test`, which runs every test under ThreadSanitizer). SANITIZE_SKIP: test suites to leave out
+## (space-separated names; default none).
+SANITIZERS ?= address
 SANITIZE_SKIP ?=
 sanitize_skip = $(foreach suite,$(SANITIZE_SKIP),--skip '\.$(suite)/')
 sanitize: $(addprefix sanitize-,$(SANITIZERS))
 
-sanitize-thread: deps
-	@mkdir -p reports
-	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	set -o pipefail; CHATKIT_SANITIZER=thread \
-		TSAN_OPTIONS="suppressions=$(CURDIR)/.ci/tsan-suppressions.txt halt_on_error=1" \
-		$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan $(sanitize_skip) 2>&1 | tee reports/tsan.log
-	@python3 .ci/test_summary.py tsan reports/tsan.log reports/test-counts.txt
+# ThreadSanitizer is `make test` itself.
+sanitize-thread: test
 
 sanitize-address: deps
 	@mkdir -p reports
@@ -65,7 +73,7 @@ sanitize-address: deps
 	# Leak checking is off here: LeakSanitizer reports buffers that Foundation's file reading keeps on Linux
 	# (FoundationEssentials.readBytesFromFile), in the test process and in every child it starts. The fuzz
 	# targets run with leak checking on (make fuzz), which covers ChatKit's own allocations.
-	set -o pipefail; CHATKIT_SANITIZER=address ASAN_OPTIONS=detect_leaks=0 \
+	set -o pipefail; ASAN_OPTIONS=detect_leaks=0 \
 		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan $(sanitize_skip) 2>&1 | tee reports/asan.log
 	@python3 .ci/test_summary.py asan reports/asan.log reports/test-counts.txt
 
