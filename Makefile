@@ -66,7 +66,8 @@ sanitize_skip = $(foreach suite,$(SANITIZE_SKIP),--skip '\.$(suite)/')
 sanitize: $(addprefix sanitize-,$(SANITIZERS))
 
 # ThreadSanitizer is `make test` itself.
-sanitize-thread: test
+sanitize-thread:
+	$(MAKE) test TEST_SANITIZER=thread
 
 sanitize-address: deps
 	@mkdir -p reports
