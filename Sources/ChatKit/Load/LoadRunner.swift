@@ -198,8 +198,7 @@ public enum LoadRunner {
         reporter.cancel()
         _ = await reporter.result
         let statsAfter = await Self.adminStats(httpBase, adminAuthorization, options.transport, scenario)
-        for user in users { user.eventLoop.execute { user.closeForShutdown() } }
-        try? await Task.sleep(for: .milliseconds(100))
+        await Self.closeConnections(users)
         try? await group.shutdownGracefully()
 
         var metrics = LoadMetrics()
@@ -258,7 +257,7 @@ public enum LoadRunner {
     // MARK: Phases
 
     /// Connects every user, spread over `rampSeconds`, and waits until each is ready or has failed.
-    private static func connect(_ users: [SimulatedUser], context: LoadRunContext, rampSeconds: Double) async {
+    static func connect(_ users: [SimulatedUser], context: LoadRunContext, rampSeconds: Double) async {
         let failed = ManagedAtomic<Int>(0)
         let start = LoadRunContext.now()
         for user in users {
@@ -293,17 +292,36 @@ public enum LoadRunner {
         await dispatcher.run()
     }
 
-    private static func runScripts(_ users: [SimulatedUser], plan: LoadPlan, context: LoadRunContext, maxSeconds: Double) async {
-        for user in users {
-            let steps = plan.scenario.groups[user.planned.groupIndex].script
-            user.eventLoop.execute { user.startScript(steps: steps) }
-        }
+    /// Starts every user's script and waits until all are done, or `maxSeconds` from the start of the phase.
+    static func runScripts(_ users: [SimulatedUser], plan: LoadPlan, context: LoadRunContext, maxSeconds: Double) async {
         let deadline = ContinuousClock.now + .seconds(maxSeconds)
-        try? await Task.sleep(for: .milliseconds(20))
+        // Wait until every script has started before watching the count of running scripts: a loop still busy
+        // with the ramp-up (presence frames of a large room, a slow sanitizer build) starts them late, and a
+        // count read before then is 0 and would end the phase before any script ran.
+        let started = users.map { user in
+            let steps = plan.scenario.groups[user.planned.groupIndex].script
+            return user.eventLoop.submit { user.startScript(steps: steps) }
+        }
+        for start in started { try? await start.get() }
         while ContinuousClock.now < deadline && context.scriptsRunning.load(ordering: .relaxed) > 0 {
             try? await Task.sleep(for: .milliseconds(20))
         }
         for user in users { user.eventLoop.execute { user.stopScript() } }
+    }
+
+    /// Closes every user's connection with a close handshake, so the server sees users leave rather than
+    /// connections reset, and waits until they are closed: at most a second, as a server that does not
+    /// answer the close must not hold the report up (the event loops' shutdown drops what is left).
+    private static func closeConnections(_ users: [SimulatedUser]) async {
+        let closes = users.map { user in user.eventLoop.flatSubmit { user.closeForShutdown() } }
+        guard let loop = users.first?.eventLoop else { return }
+        let done = loop.makePromise(of: Void.self)
+        let deadline = loop.scheduleTask(in: .seconds(1)) { done.succeed() }
+        EventLoopFuture.andAllComplete(closes, on: loop).whenComplete { _ in
+            deadline.cancel()
+            done.succeed()
+        }
+        try? await done.futureResult.get()
     }
 
     /// Waits until every send has been answered (its echo, or an error) and then nothing has arrived for a

@@ -111,11 +111,14 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         return true
     }
 
-    /// Closes the connection at the end of the run.
-    func closeForShutdown() {
+    /// Closes the connection at the end of the run; the future completes when the TCP connection is closed
+    /// (at once when there was none).
+    func closeForShutdown() -> EventLoopFuture<Void> {
         self.closedByRunner = true
         self.stopScript()
-        self.connection?.close(code: WebSocketCloseCode.normal, reason: "load test finished")
+        guard let connection = self.connection else { return self.eventLoop.makeSucceededVoidFuture() }
+        connection.close(code: WebSocketCloseCode.normal, reason: "load test finished")
+        return connection.closeFuture
     }
 
     // MARK: Receiving

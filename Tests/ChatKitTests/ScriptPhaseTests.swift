@@ -1,0 +1,48 @@
+@testable import ChatKit
+import Dispatch
+import Foundation
+import NIOCore
+import NIOPosix
+import XCTest
+
+/// The script phase against a real server, with the users' event loop held busy the way a large ramp-up or a
+/// sanitizer build holds it.
+final class ScriptPhaseTests: XCTestCase {
+    func testAScriptPhaseThatStartsWhileTheUsersLoopIsBusyStillRunsEveryScript() async throws {
+        // Two users each say 3 messages. Their loop is blocked for a while when the phase begins: the phase
+        // must wait for the scripts to start and finish, not read "no script running" and end at once (which
+        // happened in CI: a chatctl run under ThreadSanitizer sent nothing and passed).
+        let scenario = try ScenarioParser.parse(Data(#"""
+            {"name":"busy","groups":[{"name":"g","count":2,"namePattern":"b-{i}","rooms":["r"],
+                "script":[{"say":{"room":"r","text":"hello","count":3,"rate":"100/s"}}]}],
+             "phases":[{"type":"script","duration":"20s"}]}
+            """#.utf8))
+        try await withServer { server in
+            let plan = LoadPlan(scenario: scenario)
+            let context = LoadRunContext(
+                plan: plan, targetURLs: [try WebSocketURL(server.url)], clientConfiguration: ClientConfiguration(),
+                transport: nil, httpBase: nil, adminAuthorization: nil, lateThresholdNanoseconds: 10_000_000)
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let loop = group.next()
+            let metrics = LoopMetrics()
+            let users = plan.users.map { SimulatedUser(planned: $0, eventLoop: loop, run: context, metrics: metrics) }
+            await LoadRunner.connect(users, context: context, rampSeconds: 0)
+            XCTAssertEqual(context.connectedUsers.load(ordering: .relaxed), 2)
+
+            let release = DispatchSemaphore(value: 0)
+            loop.execute { release.wait() }
+            let phase = Task { await LoadRunner.runScripts(users, plan: plan, context: context, maxSeconds: 20) }
+            // The busy spell: long enough that a phase which only polls the running count would have ended.
+            try await Task.sleep(for: .milliseconds(200))
+            release.signal()
+            await phase.value
+
+            let totals = try await loop.submit { metrics.totals }.get()
+            XCTAssertEqual(totals.sends, 6)
+            XCTAssertEqual(totals.failedSends, 0)
+            XCTAssertEqual(context.scriptsRunning.load(ordering: .relaxed), 0)
+            for user in users { loop.execute { _ = user.closeForShutdown() } }
+            try await group.shutdownGracefully()
+        }
+    }
+}
