@@ -33,7 +33,9 @@ final class ChatctlRunTests: XCTestCase {
         XCTAssertEqual(report.counters["delivery.lost"], 0)
         XCTAssertEqual(report.counters["delivery.expected"], 4615)
         XCTAssertEqual(report.scenario.planFingerprint, "f6f4109eeafd4e48")
-        XCTAssertEqual(report.thresholds.count, 9)
+        XCTAssertEqual(report.thresholds.count, 10)
+        XCTAssertEqual(report.counters["scripts.started"], 20)
+        XCTAssertEqual(report.counters["scripts.stopped"], 0)
         XCTAssertFalse(report.timeSeries.isEmpty)
         XCTAssertEqual(try LoadReport.decode(try report.jsonData()), report)
     }

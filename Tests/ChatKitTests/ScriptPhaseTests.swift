@@ -40,9 +40,40 @@ final class ScriptPhaseTests: XCTestCase {
             let totals = try await loop.submit { metrics.totals }.get()
             XCTAssertEqual(totals.sends, 6)
             XCTAssertEqual(totals.failedSends, 0)
+            XCTAssertEqual(totals.scriptsStarted, 2)
+            XCTAssertEqual(totals.scriptsFinished, 2)
+            XCTAssertEqual(totals.scriptsStopped, 0)
             XCTAssertEqual(context.scriptsRunning.load(ordering: .relaxed), 0)
             for user in users { loop.execute { _ = user.closeForShutdown() } }
             try await group.shutdownGracefully()
+        }
+    }
+
+    func testScriptsCutShortByThePhaseDurationAreCountedAsStopped() async throws {
+        // One quick user finishes; two slow ones are still waiting when the 500 ms phase ends. A run that did
+        // not do all it planned can fail on `scripts.stopped`.
+        let scenario = try ScenarioParser.parse(Data(#"""
+            {"name":"cut","groups":[
+               {"name":"quick","count":1,"namePattern":"q-{i}","rooms":["r"],
+                "script":[{"say":{"room":"r","text":"done","count":1}}]},
+               {"name":"slow","count":2,"namePattern":"s-{i}","rooms":["r"],
+                "script":[{"wait":"30s"},{"say":{"room":"r","text":"never","count":1}}]},
+               {"name":"idle","count":1,"namePattern":"i-{i}","rooms":["r"]}],
+             "phases":[{"type":"script","duration":"500ms"}],
+             "thresholds":{"scripts.stopped":"== 0"}}
+            """#.utf8))
+        try await withServer { server in
+            let report = try await LoadRunner.run(scenario, options: LoadRunOptions(target: server.url, threads: 1))
+            let c = report.counters
+            XCTAssertEqual(c["scripts.started"], 3)
+            XCTAssertEqual(c["scripts.finished"], 1)
+            XCTAssertEqual(c["scripts.stopped"], 2)
+            XCTAssertEqual(c["sends.total"], 1)
+            XCTAssertFalse(report.passed)
+            XCTAssertEqual(report.thresholds.first?.metric, "scripts.stopped")
+            XCTAssertEqual(report.thresholds.first?.passed, false)
+            XCTAssertTrue(report.summaryText().contains("runs 3 (finished 1, stopped 2)"), report.summaryText())
+            XCTAssertLessThan(report.durationSeconds, 10, "the phase's duration ended the slow scripts")
         }
     }
 }

@@ -14,6 +14,10 @@ public struct LoadMetrics: Sendable, Equatable {
     public var whispersSent = 0
     public var whispersDelivered = 0
     public var whisperLeaks = 0
+    /// Scripts started, run to their end, and cut short by the end of their phase.
+    public var scriptsStarted = 0
+    public var scriptsFinished = 0
+    public var scriptsStopped = 0
     public var expectTotal = 0
     public var expectFailed = 0
     public var httpTotal = 0
@@ -50,6 +54,9 @@ public struct LoadMetrics: Sendable, Equatable {
         self.whispersSent += other.whispersSent
         self.whispersDelivered += other.whispersDelivered
         self.whisperLeaks += other.whisperLeaks
+        self.scriptsStarted += other.scriptsStarted
+        self.scriptsFinished += other.scriptsFinished
+        self.scriptsStopped += other.scriptsStopped
         self.expectTotal += other.expectTotal
         self.expectFailed += other.expectFailed
         self.httpTotal += other.httpTotal

@@ -44,8 +44,9 @@ extension LoadReport {
         lines.append(String(
             format: "traffic      out %d msgs (%.0f/s)  in %d msgs (%.0f/s)", c("messages.out"),
             Double(c("messages.out")) / seconds, c("messages.in"), Double(c("messages.in")) / seconds))
-        if c("expect.total") > 0 || c("http.total") > 0 {
-            lines.append("script       expects \(c("expect.total")) (failed \(c("expect.failed")))  "
+        if c("scripts.started") > 0 || c("expect.total") > 0 || c("http.total") > 0 {
+            lines.append("script       runs \(c("scripts.started")) (finished \(c("scripts.finished")), stopped "
+                + "\(c("scripts.stopped")))  expects \(c("expect.total")) (failed \(c("expect.failed")))  "
                 + "http calls \(c("http.total")) (failed \(c("http.failed")))")
         }
         let errors = self.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }

@@ -248,6 +248,8 @@ public enum LoadRunner {
             "connect.disconnects": metrics.disconnects, "connect.reconnects": metrics.reconnects,
             "sends.total": metrics.sends, "sends.late": metrics.lateSends, "sends.failed": metrics.failedSends,
             "errors.total": metrics.errorTotal,
+            "scripts.started": metrics.scriptsStarted, "scripts.finished": metrics.scriptsFinished,
+            "scripts.stopped": metrics.scriptsStopped,
             "expect.total": metrics.expectTotal, "expect.failed": metrics.expectFailed,
             "http.total": metrics.httpTotal, "http.failed": metrics.httpFailed,
             "messages.out": metrics.messagesOut, "messages.in": metrics.messagesIn,

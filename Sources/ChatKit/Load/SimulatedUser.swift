@@ -438,7 +438,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
 
     // MARK: Script
 
-    /// Runs the group's script; `done` is called when it ends (or is stopped).
+    /// Runs the group's script (nothing when it has no steps) until it ends or ``stopScript(finished:)``.
     func startScript(steps: [Step]) {
         guard !steps.isEmpty else { return }
         self.script = [ScriptFrame(steps: steps, next: 0, repeatsLeft: 0)]
@@ -446,10 +446,13 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         self.unconsumed.removeAll()
         self.scriptRunning = true
         self.run.scriptsRunning.wrappingIncrement(ordering: .relaxed)
+        self.metrics.update { $0.scriptsStarted += 1 }
         self.runNextStep()
     }
 
-    func stopScript() {
+    /// Ends the script: `finished` when its last step is done, otherwise it is cut short (the phase ended,
+    /// or the run), which counts in `scripts.stopped`.
+    func stopScript(finished: Bool = false) {
         self.scriptTask?.cancel()
         self.scriptTask = nil
         if let (_, timeout) = self.expectation {
@@ -461,6 +464,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         if self.scriptRunning {
             self.scriptRunning = false
             self.run.scriptsRunning.wrappingDecrement(ordering: .relaxed)
+            self.metrics.update { finished ? ($0.scriptsFinished += 1) : ($0.scriptsStopped += 1) }
         }
     }
 
@@ -479,7 +483,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     private func runNextStep() {
         var stepsThisTurn = 0
         while self.scriptRunning {
-            guard var frame = self.script.popLast() else { return self.stopScript() }
+            guard var frame = self.script.popLast() else { return self.stopScript(finished: true) }
             if frame.next >= frame.steps.count {
                 if frame.repeatsLeft > 0 {
                     frame.repeatsLeft -= 1

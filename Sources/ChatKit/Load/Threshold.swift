@@ -90,6 +90,7 @@ public enum LoadMetricCatalog {
         "connect.reconnects": "connect.attempts",
         "sends.total": nil, "sends.late": "sends.total", "sends.failed": "sends.total",
         "errors.total": "sends.total",
+        "scripts.started": nil, "scripts.finished": "scripts.started", "scripts.stopped": "scripts.started",
         "expect.total": nil, "expect.failed": "expect.total",
         "http.total": nil, "http.failed": "http.total",
         "messages.out": nil, "messages.in": nil,
@@ -121,5 +122,5 @@ public enum LoadMetricCatalog {
 
     static let examples = "latency.broadcast.p99, latency.whisper.p99, latency.echo.p99, latency.connect.p99, "
         + "delivery.lost, delivery.duplicated, delivery.outOfOrder, whisper.lost, whisper.leaks, presence.missing, "
-        + "connect.errors, errors.total, errors.CODE, sends.late, expect.failed, http.failed (docs/scenarios.md)"
+        + "connect.errors, errors.total, errors.CODE, sends.late, scripts.stopped, expect.failed, http.failed (docs/scenarios.md)"
 }

@@ -72,8 +72,10 @@ extension ReportHTML {
         cards.append(CounterCard(title: "Traffic", rows: [
             rate("messages out", "messages.out"), rate("messages in", "messages.in"),
         ]))
-        if (report.counters["expect.total"] ?? 0) > 0 || (report.counters["http.total"] ?? 0) > 0 {
+        if ["scripts.started", "expect.total", "http.total"].contains(where: { (report.counters[$0] ?? 0) > 0 }) {
             cards.append(CounterCard(title: "Script", rows: [
+                counter("scripts run", "scripts.started"), counter("finished", "scripts.finished"),
+                counter("stopped at the phase's end", "scripts.stopped", bad: true),
                 counter("expects", "expect.total"), counter("expects failed", "expect.failed", bad: true),
                 counter("http calls", "http.total"), counter("http failed", "http.failed", bad: true),
             ]))
