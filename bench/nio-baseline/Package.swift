@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
-// The smallest WebSocket server SwiftNIO can make: what accepting a connection costs in NIO's own HTTP pipeline
-// and WebSocket upgrader, with nothing of chatkit's around it. bench/run.py --nio-baseline builds and measures
-// it beside chatserver (its own package, so chatkit's build never compiles it).
+// SwiftNIO with nothing of chatkit's around it, for bench/run.py --nio-baseline (its own package, so chatkit's
+// build never compiles it): nio-baseline is the smallest WebSocket server NIO can make (what accepting a
+// connection costs in NIO's HTTP pipeline and WebSocket upgrader); nio-read-baseline reads server frames the
+// way chatctl does, with NIO's frame decoder or from the bytes (what chatctl's read path costs without chatkit).
 import PackageDescription
 
 let package = Package(
@@ -13,6 +14,12 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
-            ])
+            ]),
+        .executableTarget(
+            name: "nio-read-baseline",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]),
     ]
 )
