@@ -10,8 +10,9 @@ and writes bench/results/latest.json and bench/results/latest.md. `--server-cmd`
 The floors are measured first, so every row can be compared with them: bench/floor.c (CPU of write() and
 read() alone, 1/2/4/16 frames per call, at 100, 1000 and 10 000 connections) and bench/accept_floor.c (the
 kernel's share of accepting a WebSocket connection and of closing it). `--nio-baseline` adds what SwiftNIO
-costs with nothing of chatkit's: the accept case against bench/nio-baseline, and chatctl's read path at the
-fan-out cases' pace (bench/paced_writer.c against bench/paced_reader.c and nio-read-baseline). Each case also
+costs with nothing of chatkit's: the accept case against bench/nio-baseline, and chatserver's write path and
+chatctl's read path at the fan-out cases' pace (bench/paced_writer.c and paced_reader.c against
+nio-write-baseline and nio-read-baseline). Each case also
 records the CPU time the hypervisor stole from this virtual machine while it ran (/proc/stat): above 5% its
 latency is suspect.
 """
@@ -275,50 +276,83 @@ def nio_baseline(binary, case, args):
         server.wait()
 
 
-# Connections and total frames per second of the read-path baseline: the copies chatctl reads per second in
+# Connections and total frames per second of the read- and write-path baselines: the copies per second of
 # fanout-1000x100 and fanout-10000x5.
-READ_BASELINE_LOADS = ((1000, 100000), (10000, 50000))
+PATH_BASELINE_LOADS = ((1000, 100000), (10000, 50000))
+# (writer, reader) pairs: each reader against the C writer; NIO's writer against the C reader.
+PATH_BASELINE_PAIRS = (("c", "c"), ("c", "codec"), ("c", "bytes"), ("nio", "c"))
 
 
-def read_baseline(repeat, quick):
-    """chatctl's read path without chatkit: bench/paced_writer (CPU 0) writes 66-byte server frames one per write(),
-    round-robin at a steady rate, and three readers on CPU 1 read them: bench/paced_reader (epoll_wait() and
-    read() alone: the floor at that pace), and bench/nio-baseline's nio-read-baseline with NIO's frame decoder
-    (`codec`, chatctl's stack) or finding the frames in the bytes (`bytes`, a frame reader of our own). Medians of
-    `repeat` runs; each row has CPU per frame and frames per read."""
+def path_baselines(repeat, quick):
+    """chatserver's write path and chatctl's read path without chatkit, at the fan-out cases' pace: 66-byte server
+    frames, one per write(), round-robin over the connections at a steady rate, written on CPU 0 by
+    bench/paced_writer.c (write() alone: the floor at that pace) or nio-write-baseline (one NIO event loop,
+    `writeAndFlush` of a shared buffer), and read on CPU 1 by bench/paced_reader.c (epoll_wait() and read()
+    alone) or nio-read-baseline, with NIO's frame decoder (`codec`, chatctl's stack) or finding the frames in the
+    bytes (`bytes`, a frame reader of our own). One row per load and pair, medians of `repeat` runs: CPU per
+    frame of both sides, and the reader's frames per read."""
     package = os.path.join(ROOT, "bench", "nio-baseline")
     sh("swift build -c release", cwd=package)
-    nio_reader = os.path.join(sh("swift build -c release --show-bin-path", cwd=package).strip(), "nio-read-baseline")
-    writer = os.path.join(tempfile.gettempdir(), "chatkit-paced-writer")
-    reader = os.path.join(tempfile.gettempdir(), "chatkit-paced-reader")
-    sh(f"gcc -O2 -o {writer} {ROOT}/bench/paced_writer.c")
-    sh(f"gcc -O2 -o {reader} {ROOT}/bench/paced_reader.c")
+    products = sh("swift build -c release --show-bin-path", cwd=package).strip()
+    c_writer = os.path.join(tempfile.gettempdir(), "chatkit-paced-writer")
+    c_reader = os.path.join(tempfile.gettempdir(), "chatkit-paced-reader")
+    sh(f"gcc -O2 -o {c_writer} {ROOT}/bench/paced_writer.c")
+    sh(f"gcc -O2 -o {c_reader} {ROOT}/bench/paced_reader.c")
     rows = []
-    for connections, rate in READ_BASELINE_LOADS:
+    for connections, rate in PATH_BASELINE_LOADS:
         if quick and connections > 1000:
             continue
-        for mode in ("c", "codec", "bytes"):
+        for writer, reader in PATH_BASELINE_PAIRS:
             runs = []
             for _ in range(max(1, repeat)):
                 with tempfile.TemporaryDirectory() as directory:
                     port_file = os.path.join(directory, "port")
-                    writing = subprocess.Popen([writer, port_file, str(connections), str(rate), "8"],
-                                               stdout=subprocess.PIPE, text=True)
+                    arguments = [port_file, str(connections), str(rate), "8"]
+                    writing = subprocess.Popen(
+                        [c_writer] + arguments if writer == "c"
+                        else ["taskset", "-c", "0", os.path.join(products, "nio-write-baseline")] + arguments,
+                        stdout=subprocess.PIPE, text=True)
                     deadline = time.monotonic() + 10
                     while not (os.path.exists(port_file) and open(port_file).read().strip()):
                         if time.monotonic() > deadline or writing.poll() is not None:
-                            raise RuntimeError("paced_writer did not start")
+                            writing.kill()
+                            raise RuntimeError(f"the {writer} writer did not start")
                         time.sleep(0.05)
                     port = open(port_file).read().strip()
-                    command = ([reader, port, str(connections)] if mode == "c"
-                               else ["taskset", "-c", "1", nio_reader, port, str(connections), mode])
-                    runs.append(json.loads(sh(" ".join(command), timeout=60)))
-                    writing.communicate(timeout=30)
-            row = {"connections": connections, "framesPerSecond": rate, "mode": mode}
-            for key in ("microsPerFrame", "framesPerRead"):
+                    command = ([c_reader, port, str(connections)] if reader == "c"
+                               else ["taskset", "-c", "1", os.path.join(products, "nio-read-baseline"), port,
+                                     str(connections), reader])
+                    read = json.loads(sh(" ".join(command), timeout=60))
+                    written = json.loads(writing.communicate(timeout=30)[0])
+                    runs.append({"writeMicrosPerFrame": written["writeMicrosPerFrame"],
+                                 "readMicrosPerFrame": read["microsPerFrame"], "framesPerRead": read["framesPerRead"]})
+            row = {"connections": connections, "framesPerSecond": rate, "writer": writer, "reader": reader}
+            for key in runs[0]:
                 row[key] = statistics.median(run[key] for run in runs)
             rows.append(row)
     return rows
+
+
+def path_baseline_lines(rows):
+    """The baselines' lines under the table: each NIO side against the C side in the same run."""
+    lines = []
+    for connections, rate in PATH_BASELINE_LOADS:
+        found = {(r["writer"], r["reader"]): r for r in rows or [] if r["connections"] == connections}
+        if len(found) < len(PATH_BASELINE_PAIRS):
+            continue
+        c, codec, raw, nio = (found[pair] for pair in PATH_BASELINE_PAIRS)
+        lines.append(
+            f"write path at {rate} frames/s over {connections} connections, one frame per write (bench/paced_writer.c, "
+            f"nio-write-baseline): write() {c['writeMicrosPerFrame']:.2f} µs per frame; NIO writeAndFlush "
+            f"{nio['writeMicrosPerFrame']:.2f} µs ({nio['writeMicrosPerFrame'] / c['writeMicrosPerFrame']:.2f}×)")
+        lines.append(
+            f"read path at the same pace (bench/paced_reader.c, nio-read-baseline): epoll_wait+read "
+            f"{c['readMicrosPerFrame']:.2f} µs per frame ({c['framesPerRead']:.2f} per read); NIO, frames found in the "
+            f"bytes {raw['readMicrosPerFrame']:.2f} µs ({raw['framesPerRead']:.2f}, "
+            f"{raw['readMicrosPerFrame'] / c['readMicrosPerFrame']:.2f}×); NIO with its frame decoder "
+            f"{codec['readMicrosPerFrame']:.2f} µs ({codec['framesPerRead']:.2f}, "
+            f"{codec['readMicrosPerFrame'] / c['readMicrosPerFrame']:.2f}×)")
+    return lines
 
 
 def cases(args):
@@ -447,7 +481,7 @@ def fmt(value, digits=1):
     return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
 
-def table(rows, floor_rows, accept_floor_row=None, read_baseline_rows=None):
+def table(rows, floor_rows, accept_floor_row=None, path_baseline_rows=None):
     header = ["case", "copies/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "server µs/copy", "÷ floor",
               "copies/write", "chatctl µs/copy", "copies/read", "÷ read floor", "server KB/conn", "chatctl KB/user",
               "lost", "late", "dropped", "steal %"]
@@ -488,17 +522,7 @@ def table(rows, floor_rows, accept_floor_row=None, read_baseline_rows=None):
         lines.append(f"floor (bench/floor.c, {connections} loopback connections, 64-byte frames): " + ", ".join(
             f"{r['framesPerWrite']}/write: write {r['writeMicrosPerFrame']:.2f} µs, read {r['readMicrosPerFrame']:.2f} µs per frame"
             for r in floor_rows if r["connections"] == connections))
-    for connections, rate in READ_BASELINE_LOADS:
-        found = {r["mode"]: r for r in read_baseline_rows or [] if r["connections"] == connections}
-        if len(found) == 3:
-            c, codec, raw = found["c"], found["codec"], found["bytes"]
-            lines.append(
-                f"read path at {rate} frames/s over {connections} connections, one frame per write (bench/paced_*.c, "
-                f"nio-read-baseline): epoll_wait+read {c['microsPerFrame']:.2f} µs per frame ({c['framesPerRead']:.2f} "
-                f"per read); NIO, frames found in the bytes {raw['microsPerFrame']:.2f} µs ({raw['framesPerRead']:.2f}, "
-                f"{raw['microsPerFrame'] / c['microsPerFrame']:.2f}×); NIO with its frame decoder "
-                f"{codec['microsPerFrame']:.2f} µs ({codec['framesPerRead']:.2f}, "
-                f"{codec['microsPerFrame'] / c['microsPerFrame']:.2f}×)")
+    lines += path_baseline_lines(path_baseline_rows)
     if accept_floor_row:
         lines.append(f"accept floor (bench/accept_floor.c, {accept_floor_row['connections']} connections): "
                      f"{accept_floor_row['acceptMicrosPerConnection']:.1f} µs of server CPU per accepted connection, "
@@ -527,7 +551,7 @@ def main():
     parser.add_argument("--client-threads", type=int, default=1)
     parser.add_argument("--nio-baseline", action="store_true",
                         help="also run the accept case against bench/nio-baseline (SwiftNIO's WebSocket upgrade alone), "
-                             "and measure the read path without chatkit (bench/paced_*.c, nio-read-baseline)")
+                             "and measure the write and read paths without chatkit (bench/paced_*.c, nio-*-baseline)")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
     args = parser.parse_args()
     if args.server_cmd:
@@ -537,7 +561,7 @@ def main():
     binary = bin_path()
     floor_rows = floor(args.repeat, args.quick)
     accept_floor_row = None if args.server_cmd else accept_floor(args.repeat, 2000 if args.quick else 10000)
-    read_baseline_rows = read_baseline(args.repeat, args.quick) if args.nio_baseline and not args.server_cmd else None
+    path_baseline_rows = path_baselines(args.repeat, args.quick) if args.nio_baseline and not args.server_cmd else None
     rows = []
     sweep_broken = False
     for case in cases(args):
@@ -565,10 +589,10 @@ def main():
                "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")}
     result = {"date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "machine": machine,
               "serverThreads": args.server_threads, "clientThreads": args.client_threads,
-              "floor": floor_rows, "acceptFloor": accept_floor_row, "readBaseline": read_baseline_rows, "rows": rows}
+              "floor": floor_rows, "acceptFloor": accept_floor_row, "pathBaselines": path_baseline_rows, "rows": rows}
     os.makedirs(args.out, exist_ok=True)
     json.dump(result, open(os.path.join(args.out, "latest.json"), "w"), indent=2)
-    text = table(rows, floor_rows, accept_floor_row, read_baseline_rows)
+    text = table(rows, floor_rows, accept_floor_row, path_baseline_rows)
     open(os.path.join(args.out, "latest.md"), "w").write(
         f"Run {result['date']} on {machine['cpu']} ({machine['cpus']} CPUs, kernel {machine['kernel']}); "
         f"server on CPU 0 with {args.server_threads} thread(s), chatctl on CPU 1 with {args.client_threads}.\n\n" + text + "\n")

@@ -5,18 +5,11 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import BaselineSupport
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
-
-func processCPUSeconds() -> Double {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    let seconds = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
-    let micros = usage.ru_utime.tv_usec + usage.ru_stime.tv_usec
-    return Double(seconds) + Double(micros) / 1e6
-}
 
 /// Counts opened connections; only the one event loop touches it.
 final class OpenCounter: @unchecked Sendable {
