@@ -159,6 +159,24 @@ final class LoadRunnerTests: XCTestCase {
         }
     }
 
+    func testARunEndsEveryConnectionWithACloseHandshake() async throws {
+        // The server must see each simulated user leave with a normal close, not a dropped connection: that is
+        // what its own disconnect metrics would report after a load test.
+        let scenario = try self.scenario(#"""
+            {"name":"goodbye","groups":[{"name":"g","count":6,"namePattern":"bye-{i}","rooms":["r"]}],
+             "phases":[{"type":"hold","duration":"200ms"}]}
+            """#)
+        try await withServer { server in
+            let report = try await LoadRunner.run(scenario, options: LoadRunOptions(target: server.url, threads: 2))
+            XCTAssertEqual(report.counters["connect.attempts"], 6)
+            try await eventually("every connection closed") { server.stats.snapshot.connectionsCurrent == 0 }
+            let response = try await httpRequest(port: server.port, method: "GET", path: "/metrics")
+            let metrics = try PrometheusExposition.parse(response.body)
+            XCTAssertEqual(metrics.value("chat_connections_closed_total", ["reason": "normal"]), 6, response.body)
+            XCTAssertEqual(metrics.value("chat_connections_closed_total", ["reason": "abnormal"]), 0, response.body)
+        }
+    }
+
     func testUnreachableTargetIsReportedAsSuch() async throws {
         let scenario = try self.scenario(#"{"name":"x","groups":[{"name":"g","count":1}],"phases":[{"type":"hold","duration":"1s"}]}"#)
         do {
