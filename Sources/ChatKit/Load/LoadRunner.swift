@@ -198,7 +198,7 @@ public enum LoadRunner {
         reporter.cancel()
         _ = await reporter.result
         let statsAfter = await Self.adminStats(httpBase, adminAuthorization, options.transport, scenario)
-        await Self.closeConnections(users)
+        await Self.closeConnections(users, limit: clientConfiguration.webSocket.closeTimeout)
         try? await group.shutdownGracefully()
 
         var metrics = LoadMetrics()
@@ -312,13 +312,13 @@ public enum LoadRunner {
     }
 
     /// Closes every user's connection with a close handshake, so the server sees users leave rather than
-    /// connections reset, and waits until they are closed: at most a second, as a server that does not
-    /// answer the close must not hold the report up (the event loops' shutdown drops what is left).
-    private static func closeConnections(_ users: [SimulatedUser]) async {
+    /// connections reset, and waits until they are closed: at most `limit` (the close timeout), as a server
+    /// that does not answer the close must not hold the report up (the event loops' shutdown drops the rest).
+    private static func closeConnections(_ users: [SimulatedUser], limit: TimeAmount) async {
         let closes = users.map { user in user.eventLoop.flatSubmit { user.closeForShutdown() } }
         guard let loop = users.first?.eventLoop else { return }
         let done = loop.makePromise(of: Void.self)
-        let deadline = loop.scheduleTask(in: .seconds(1)) { done.succeed() }
+        let deadline = loop.scheduleTask(in: limit) { done.succeed() }
         EventLoopFuture.andAllComplete(closes, on: loop).whenComplete { _ in
             deadline.cancel()
             done.succeed()
