@@ -112,11 +112,29 @@ final class LoopMetrics: @unchecked Sendable {
         }
     }
 
-    /// What the drain watches: messages received, answers received, sends made. Cheap to take often.
-    var progressCounters: (messagesIn: Int, answers: Int, sends: Int) {
+    /// What the drain watches, summed over the intervals. Cheap to take often.
+    var progressCounters: ProgressCounters {
         self.lock.withLock {
-            (self.closed.messagesIn + self.interval.messagesIn, self.closed.answers + self.interval.answers,
-             self.closed.sends + self.interval.sends)
+            ProgressCounters(
+                messagesIn: self.closed.messagesIn + self.interval.messagesIn,
+                answers: self.closed.answers + self.interval.answers, sends: self.closed.sends + self.interval.sends,
+                whispersSent: self.closed.whispersSent + self.interval.whispersSent,
+                whispersDelivered: self.closed.whispersDelivered + self.interval.whispersDelivered)
         }
+    }
+}
+
+/// The counters the drain watches: frames received, answers to sends, sends made, and whispers sent and delivered.
+struct ProgressCounters: Sendable, Equatable {
+    var messagesIn = 0
+    var answers = 0
+    var sends = 0
+    var whispersSent = 0
+    var whispersDelivered = 0
+
+    static func + (a: ProgressCounters, b: ProgressCounters) -> ProgressCounters {
+        ProgressCounters(
+            messagesIn: a.messagesIn + b.messagesIn, answers: a.answers + b.answers, sends: a.sends + b.sends,
+            whispersSent: a.whispersSent + b.whispersSent, whispersDelivered: a.whispersDelivered + b.whispersDelivered)
     }
 }

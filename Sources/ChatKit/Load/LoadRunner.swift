@@ -183,7 +183,7 @@ public enum LoadRunner {
             }
         }
         series.phase = "drain"
-        await Self.drain(loopMetrics, maxSeconds: scenario.drainSeconds)
+        await Self.drain(users, loopMetrics, sharded: options.shard.count > 1, maxSeconds: scenario.drainSeconds)
 
         // Stop counting, gather, tear down.
         context.measuring.store(false, ordering: .relaxed)
@@ -326,26 +326,34 @@ public enum LoadRunner {
         try? await done.futureResult.get()
     }
 
-    /// Waits until every send has been answered (its echo, or an error) and then nothing has arrived for a
-    /// moment, so copies still in flight are not counted as lost; at most `maxSeconds`. On a starved machine
-    /// a quiet moment alone could end the drain while the server is still working.
-    private static func drain(_ loopMetrics: [LoopMetrics], maxSeconds: Double) async {
+    /// Waits for the copies still in flight, at most `maxSeconds`. It ends once every send has been answered
+    /// (its echo, or an error), every whisper sent has been delivered, and no member of a room is missing a
+    /// seq up to the room's last (nor a raw user a copy): then the accounting would count nothing as lost.
+    /// Copies that never come keep it waiting to `maxSeconds`, so a starved machine or a slow server is given
+    /// the whole drain before a copy is called lost. A shard cannot see the other shards' sends and whispers,
+    /// so sharded runs also wait until nothing has arrived for 300 ms.
+    static func drain(_ users: [SimulatedUser], _ loopMetrics: [LoopMetrics], sharded: Bool, maxSeconds: Double) async {
         let deadline = ContinuousClock.now + .seconds(maxSeconds)
+        var usersByLoop: [ObjectIdentifier: (loop: EventLoop, users: [SimulatedUser])] = [:]
+        for user in users { usersByLoop[ObjectIdentifier(user.eventLoop), default: (user.eventLoop, [])].users.append(user) }
         var lastIn = -1
         var quietSince = ContinuousClock.now
         while ContinuousClock.now < deadline {
-            var received = 0, answers = 0, sends = 0
-            for loop in loopMetrics {
-                let counters = loop.progressCounters
-                received += counters.messagesIn
-                answers += counters.answers
-                sends += counters.sends
-            }
-            if received != lastIn {
-                lastIn = received
+            let counters = loopMetrics.reduce(ProgressCounters()) { $0 + $1.progressCounters }
+            if counters.messagesIn != lastIn {
+                lastIn = counters.messagesIn
                 quietSince = ContinuousClock.now
-            } else if answers >= sends && ContinuousClock.now - quietSince >= .milliseconds(300) {
-                return
+            }
+            let answered = counters.answers >= counters.sends
+                && (sharded || counters.whispersDelivered >= counters.whispersSent)
+            if answered && (!sharded || ContinuousClock.now - quietSince >= .milliseconds(300)) {
+                var progress: [DeliveryProgress] = []
+                for (loop, loopUsers) in usersByLoop.values {
+                    if let taken = try? await loop.submit({ loopUsers.map { $0.deliveryProgress() } }).get() {
+                        progress += taken
+                    }
+                }
+                if DeliveryProgress.copiesOutstanding(progress) == 0 { return }
             }
             try? await Task.sleep(for: .milliseconds(25))
         }

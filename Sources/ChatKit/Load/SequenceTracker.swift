@@ -18,8 +18,9 @@ struct SequenceTracker: Sendable, Equatable {
         self.nextExpected = startAfter + 1
     }
 
-    /// Records an arrival.
-    mutating func record(_ sequence: Int) {
+    /// Records an arrival; `true` when it is a copy not received before (it adds to `received`).
+    @discardableResult
+    mutating func record(_ sequence: Int) -> Bool {
         if sequence == self.nextExpected {
             self.received += 1
             self.nextExpected += 1
@@ -30,13 +31,15 @@ struct SequenceTracker: Sendable, Equatable {
             self.received += 1
             self.nextExpected = sequence + 1
         } else if sequence <= self.startAfter {
-            return  // before our window (history, or sent before we joined)
+            return false  // before our window (history, or sent before we joined)
         } else if self.missing.remove(sequence) != nil {
             self.received += 1
             self.outOfOrder += 1
         } else {
             self.duplicated += 1
+            return false
         }
+        return true
     }
 
     /// Copies expected up to and including `lastSequence`.

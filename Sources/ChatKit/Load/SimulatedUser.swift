@@ -10,7 +10,8 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     let eventLoop: EventLoop
     private let run: LoadRunContext
     private let metrics: LoopMetrics
-    private var connection: WebSocketConnection?
+    /// The open connection, if any (internal for tests, which pause its reads).
+    private(set) var connection: WebSocketConnection?
     private var random: SeededRandom
     private var sentCount = 0
     private var closedByRunner = false
@@ -28,6 +29,8 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     // Raw accounting
     private var rawTrackers: [Int: SequenceTracker] = [:]
     private var rawReadyAtCounter: Int?
+    /// Distinct raw copies received (the sum of the trackers' `received`), for the drain.
+    private var rawReceived = 0
 
     // Script
     private struct ScriptFrame {
@@ -315,7 +318,9 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
 
     private func handleRaw(_ marker: RawMarker, bytes: Int, now: Int64) {
         guard let readyAt = self.rawReadyAtCounter, marker.globalNumber > readyAt else { return }
-        self.rawTrackers[marker.sender, default: SequenceTracker(startAfter: 0)].record(marker.senderNumber)
+        if self.rawTrackers[marker.sender, default: SequenceTracker(startAfter: 0)].record(marker.senderNumber) {
+            self.rawReceived += 1
+        }
         let latency = now - marker.sentNanoseconds
         let isEcho = marker.sender == self.planned.index
         self.metrics.update {
@@ -682,6 +687,21 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     }
 
     // MARK: End of run
+
+    /// What the drain needs to tell whether every copy expected of this user has arrived.
+    func deliveryProgress() -> DeliveryProgress {
+        self.eventLoop.assertInEventLoop()
+        var progress = DeliveryProgress(open: self.memberships.all)
+        for membership in self.finished {
+            progress.endedHighest[membership.room] = max(
+                progress.endedHighest[membership.room] ?? 0, membership.tracker.highestSeen)
+        }
+        if self.connection != nil, let readyAt = self.rawReadyAtCounter {
+            let expected = self.run.rawSendCounter.load(ordering: .relaxed) - readyAt
+            progress.rawMissing = max(0, expected - self.rawReceived)
+        }
+        return progress
+    }
 
     /// Stops counting and hands over what was counted.
     func finishAccounting() -> UserAccounting {
