@@ -210,8 +210,8 @@ final class ChatctlReportTests: XCTestCase {
         let records = try lines.map { try JSONDecoder().decode(LiveProgressRecord.self, from: Data($0.utf8)) }
         let report = try LoadReport.read(contentsOf: out)
         XCTAssertEqual(records.count, report.timeSeries.count)
-        XCTAssertEqual(records.map(\.second), report.timeSeries.map(\.second))
-        XCTAssertEqual(records.map(\.messagesIn), report.timeSeries.map(\.messagesIn))
+        XCTAssertEqual(records.map(\.point.second), report.timeSeries.map(\.second))
+        XCTAssertEqual(records.map(\.point.messagesIn), report.timeSeries.map(\.messagesIn))
         XCTAssertGreaterThanOrEqual(records.count, 5)
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
         XCTAssertTrue(xml.contains(#"<testsuite name="live-run" tests="2" failures="0""#), xml)

@@ -2,7 +2,6 @@
 import Atomics
 import Foundation
 import NIOCore
-import NIOPosix
 import XCTest
 
 /// The drain against a real server, with one member not reading for a while, the way a starved machine leaves
@@ -32,16 +31,10 @@ final class DrainTests: XCTestCase {
              "phases":[{"type":"hold","duration":"1s"}]}
             """#.utf8))
         try await withServer(configure) { server in
-            let plan = LoadPlan(scenario: scenario)
-            let context = LoadRunContext(
-                plan: plan, targetURLs: [try WebSocketURL(server.url)], clientConfiguration: ClientConfiguration(),
-                transport: nil, httpBase: nil, adminAuthorization: nil, lateThresholdNanoseconds: 10_000_000)
-            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            let loop = group.next()
-            let metrics = LoopMetrics()
-            let users = plan.users.map { SimulatedUser(planned: $0, eventLoop: loop, run: context, metrics: metrics) }
-            await LoadRunner.connect(users, context: context, rampSeconds: 0)
-            XCTAssertEqual(context.connectedUsers.load(ordering: .relaxed), 2)
+            let run = try UsersOnOneLoop(scenario, server: server)
+            let (loop, metrics, users) = (run.loop, run.metrics, run.users)
+            await run.connect()
+            XCTAssertEqual(run.context.connectedUsers.load(ordering: .relaxed), 2)
 
             let channel = try await loop.submit { users[1].connection?.channel }.get()
             let stalled = try XCTUnwrap(channel)
@@ -73,14 +66,13 @@ final class DrainTests: XCTestCase {
 
             var accounts: [UserAccounting] = []
             for user in users { accounts.append(try await user.eventLoop.submit { user.finishAccounting() }.get()) }
-            let totals = DeliveryTotals.compute(accounts, rawSendCount: context.rawSendCounter.load(ordering: .relaxed))
+            let totals = DeliveryTotals.compute(accounts, rawSendCount: run.context.rawSendCounter.load(ordering: .relaxed))
             let expected = whisper ? 0 : 10  // 5 messages × 2 members; whispers are not room copies
             XCTAssertEqual(totals.expected, expected)
             XCTAssertEqual(totals.received, expected)
             XCTAssertEqual(totals.lost, 0)
             XCTAssertEqual(metrics.progressCounters.whispersDelivered, whisper ? 5 : 0)
-            for user in users { _ = try await user.eventLoop.flatSubmit { user.closeForShutdown() }.get() }
-            try await group.shutdownGracefully()
+            try await run.shutdown()
         }
     }
 

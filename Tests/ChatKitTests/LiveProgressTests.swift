@@ -26,22 +26,26 @@ final class LiveProgressTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(records.count, 3, text)
         XCTAssertEqual(records.count, report.timeSeries.count)
         for (record, point) in zip(records, report.timeSeries) {
-            XCTAssertEqual(
-                LoadReport.TimeSeriesPoint(
-                    second: record.second, usersConnected: record.usersConnected, messagesOut: record.messagesOut,
-                    messagesIn: record.messagesIn, bytesOut: record.bytesOut, bytesIn: record.bytesIn,
-                    errors: record.errors, broadcastP99: record.broadcastP99),
-                point)
+            XCTAssertEqual(record.point, point)
             XCTAssertEqual(record.usersTotal, 6)
         }
         XCTAssertEqual(records.map(\.elapsedSeconds), records.map(\.elapsedSeconds).sorted())
         XCTAssertTrue(records.contains { $0.phase == "arrivals" }, text)
         XCTAssertEqual(records.last?.phase, "drain")
-        XCTAssertEqual(records.last?.usersConnected, 6)
-        XCTAssertEqual(records.reduce(0) { $0 + $1.messagesOut }, report.timeSeries.reduce(0) { $0 + $1.messagesOut })
+        XCTAssertEqual(records.last?.point.usersConnected, 6)
+        XCTAssertEqual(records.reduce(0) { $0 + $1.point.messagesOut }, report.timeSeries.reduce(0) { $0 + $1.messagesOut })
         XCTAssertGreaterThan(records.last?.broadcastP99SoFar ?? 0, 0)
         // Keys are sorted and every line is one JSON object: what `tail -F | jq` wants.
         XCTAssertTrue(lines.allSatisfy { $0.hasPrefix("{\"broadcastP99\":") && $0.hasSuffix("}") })
+        // Every line is one flat object with the fields docs/scenarios.md lists, the point's at the top level.
+        let documented: Set<String> = [
+            "second", "usersConnected", "messagesOut", "messagesIn", "bytesOut", "bytesIn", "errors", "broadcastP99",
+            "elapsedSeconds", "plannedSeconds", "phase", "usersTotal", "broadcastP99SoFar", "errorsSoFar",
+        ]
+        for line in lines {
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            XCTAssertEqual(Set(object.keys), documented, String(line))
+        }
     }
 
     func testAPathThatCannotBeCreatedIsRefusedAtOnce() {

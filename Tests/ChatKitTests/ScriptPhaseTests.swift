@@ -2,7 +2,6 @@
 import Dispatch
 import Foundation
 import NIOCore
-import NIOPosix
 import XCTest
 
 /// The script phase against a real server, with the users' event loop held busy the way a large ramp-up or a
@@ -18,20 +17,14 @@ final class ScriptPhaseTests: XCTestCase {
              "phases":[{"type":"script","duration":"20s"}]}
             """#.utf8))
         try await withServer { server in
-            let plan = LoadPlan(scenario: scenario)
-            let context = LoadRunContext(
-                plan: plan, targetURLs: [try WebSocketURL(server.url)], clientConfiguration: ClientConfiguration(),
-                transport: nil, httpBase: nil, adminAuthorization: nil, lateThresholdNanoseconds: 10_000_000)
-            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            let loop = group.next()
-            let metrics = LoopMetrics()
-            let users = plan.users.map { SimulatedUser(planned: $0, eventLoop: loop, run: context, metrics: metrics) }
-            await LoadRunner.connect(users, context: context, rampSeconds: 0)
+            let run = try UsersOnOneLoop(scenario, server: server)
+            let (loop, metrics, users, context) = (run.loop, run.metrics, run.users, run.context)
+            await run.connect()
             XCTAssertEqual(context.connectedUsers.load(ordering: .relaxed), 2)
 
             let release = DispatchSemaphore(value: 0)
             loop.execute { release.wait() }
-            let phase = Task { await LoadRunner.runScripts(users, plan: plan, context: context, maxSeconds: 20) }
+            let phase = Task { await LoadRunner.runScripts(users, plan: run.plan, context: context, maxSeconds: 20) }
             // The busy spell: long enough that a phase which only polls the running count would have ended.
             try await Task.sleep(for: .milliseconds(200))
             release.signal()
@@ -44,8 +37,7 @@ final class ScriptPhaseTests: XCTestCase {
             XCTAssertEqual(totals.scriptsFinished, 2)
             XCTAssertEqual(totals.scriptsStopped, 0)
             XCTAssertEqual(context.scriptsRunning.load(ordering: .relaxed), 0)
-            for user in users { loop.execute { _ = user.closeForShutdown() } }
-            try await group.shutdownGracefully()
+            try await run.shutdown()
         }
     }
 
