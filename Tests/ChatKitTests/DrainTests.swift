@@ -19,12 +19,20 @@ final class DrainTests: XCTestCase {
         try await self.runStalledMember(protocolName: "chat", configure: { _ in }, whisper: true)
     }
 
+    func testAShardsDrainWaitsForCopiesAndWhispersOnTheirWay() async throws {
+        // A shard cannot see the other shards' sends, but it does see its own members' seqs and its own
+        // whispers (which go only to its own users).
+        try await self.runStalledMember(protocolName: "chat", configure: { _ in }, whisper: false, sharded: true)
+        try await self.runStalledMember(protocolName: "chat", configure: { _ in }, whisper: true, sharded: true)
+    }
+
     /// Two users in room `r` on one event loop. The second user stops reading its socket; the first says 5
     /// messages (or whispers 5 to the second) and gets its 5 echoes. The drain must not end while the second
     /// user's 5 copies wait in its socket (a drain that only waited for 300 ms of quiet did), and once the user
     /// reads again it must end by itself, long before its limit, with every copy counted.
     private func runStalledMember(
-        protocolName: String, configure: @escaping (inout ServerConfiguration) -> Void, whisper: Bool
+        protocolName: String, configure: @escaping (inout ServerConfiguration) -> Void, whisper: Bool,
+        sharded: Bool = false
     ) async throws {
         let scenario = try ScenarioParser.parse(Data(#"""
             {"name":"drain","protocol":"\#(protocolName)","groups":[{"name":"g","count":2,"namePattern":"d-{i}","rooms":["r"]}],
@@ -54,7 +62,7 @@ final class DrainTests: XCTestCase {
             let drainEnded = ManagedAtomic(false)
             let started = ContinuousClock.now
             let drain = Task {
-                await LoadRunner.drain(users, [metrics], sharded: false, maxSeconds: 20)
+                await LoadRunner.drain(users, [metrics], sharded: sharded, maxSeconds: 20)
                 drainEnded.store(true, ordering: .relaxed)
             }
             // The stall: twice the quiet moment after which the old drain gave up.

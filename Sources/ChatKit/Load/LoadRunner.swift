@@ -330,8 +330,8 @@ public enum LoadRunner {
     /// (its echo, or an error), every whisper sent has been delivered, and no member of a room is missing a
     /// seq up to the room's last (nor a raw user a copy): then the accounting would count nothing as lost.
     /// Copies that never come keep it waiting to `maxSeconds`, so a starved machine or a slow server is given
-    /// the whole drain before a copy is called lost. A shard cannot see the other shards' sends and whispers,
-    /// so sharded runs also wait until nothing has arrived for 300 ms.
+    /// the whole drain before a copy is called lost. A shard cannot see the other shards' sends, so sharded runs
+    /// also wait until nothing has arrived for 300 ms (whispers are only sent to a shard's own users).
     static func drain(_ users: [SimulatedUser], _ loopMetrics: [LoopMetrics], sharded: Bool, maxSeconds: Double) async {
         let deadline = ContinuousClock.now + .seconds(maxSeconds)
         var usersByLoop: [ObjectIdentifier: (loop: EventLoop, users: [SimulatedUser])] = [:]
@@ -344,8 +344,7 @@ public enum LoadRunner {
                 lastIn = counters.messagesIn
                 quietSince = ContinuousClock.now
             }
-            let answered = counters.answers >= counters.sends
-                && (sharded || counters.whispersDelivered >= counters.whispersSent)
+            let answered = counters.answers >= counters.sends && counters.whispersDelivered >= counters.whispersSent
             if answered && (!sharded || ContinuousClock.now - quietSince >= .milliseconds(300)) {
                 var progress: [DeliveryProgress] = []
                 for (loop, loopUsers) in usersByLoop.values {
