@@ -88,6 +88,44 @@ final class ReportMergeTests: XCTestCase {
         XCTAssertEqual(try LoadReport.decode(try merged.jsonData()), merged)
     }
 
+    func testAMergeCountsEveryShardUpToTheRoomsLastSeqOverAllShards() throws {
+        // Room "a": shard 1's members saw up to seq 50, shard 2's only up to 40 (its 3 members lost their
+        // connection at 40, and one more joined at 45 and saw nothing). Room "b": both saw 10.
+        var one = try SyntheticReports.report(
+            localUsers: 6, shard: "1/2",
+            counters: ["delivery.expected": 100, "delivery.received": 100], thresholds: ["delivery.lost": "== 0"])
+        one.roomTails = ["a": RoomTail(lastSeq: 50, membersToLast: 2), "b": RoomTail(lastSeq: 10, membersToLast: 1)]
+        var two = try SyntheticReports.report(
+            localUsers: 6, shard: "2/2",
+            counters: ["delivery.expected": 130, "delivery.received": 130], thresholds: ["delivery.lost": "== 0"])
+        two.roomTails = [
+            "a": RoomTail(lastSeq: 40, membersToLast: 3, joinedAfterLast: [45, 60]),
+            "b": RoomTail(lastSeq: 10, membersToLast: 4),
+        ]
+        XCTAssertTrue(one.passed && two.passed)
+
+        let merged = try LoadReport.merge([one, two])
+        // Seqs 41-50 for 3 members, 46-50 for the late one, nothing for one that joined after 50.
+        let missed = 10 * 3 + 5
+        XCTAssertEqual(merged.counters["delivery.expected"], 230 + missed)
+        XCTAssertEqual(merged.counters["delivery.received"], 230)
+        XCTAssertEqual(merged.counters["delivery.lost"], missed)
+        XCTAssertFalse(merged.passed)
+        XCTAssertTrue(merged.notes.contains { $0.hasPrefix("35 copies were counted lost at the merge") }, "\(merged.notes)")
+        XCTAssertEqual(
+            merged.roomTails,
+            ["a": RoomTail(lastSeq: 50, membersToLast: 6, joinedAfterLast: [60]), "b": RoomTail(lastSeq: 10, membersToLast: 5)])
+        // The merged tails survive the report file, and merging in order or not gives the same count.
+        XCTAssertEqual(try LoadReport.decode(try merged.jsonData()).roomTails, merged.roomTails)
+        XCTAssertEqual(try LoadReport.merge([two, one]).counters["delivery.lost"], missed)
+
+        // Reports without tails (raw runs, older files) merge as plain sums.
+        var old = two
+        old.roomTails = nil
+        XCTAssertEqual(try LoadReport.merge([one, old]).counters["delivery.lost"], 0)
+        XCTAssertNil(try LoadReport.merge([one, old]).roomTails)
+    }
+
     func testThePercentileOfAMergeIsNotTheAverageOfPercentiles() throws {
         // Shard 1: 1000 fast copies. Shard 2: 100 slow ones. Of the 1100, the slowest 1% are all slow.
         let fast = try SyntheticReports.report(shard: "1/2", broadcastMicros: Array(repeating: 1_000, count: 1_000))

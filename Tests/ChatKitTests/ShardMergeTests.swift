@@ -71,4 +71,55 @@ final class ShardMergeTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(mergedP99, (shardP99s.min() ?? 0) * 0.998, detail)
         }
     }
+
+    /// The members of one shard are dropped by the server half way; the other shard's members keep sending.
+    /// The dropped shard alone cannot know how many messages followed; the merge must count them lost, as
+    /// the whole run would.
+    func testAMergeCountsWhatAShardsDroppedMembersMissedAfterTheirLastSeq() async throws {
+        let scenario = try ScenarioParser.parse(Data(#"""
+            {"name":"shard-drop","seed":5,
+             "groups":[{"name":"m","count":4,"namePattern":"k-{i}","rooms":["room"]}],
+             "phases":[{"type":"rampUp","duration":"200ms"},{"type":"hold","duration":"1s"},
+                       {"type":"arrivals","duration":"2s","rate":"40/s","action":"say","size":64}],
+             "drain":"2s",
+             "thresholds":{"delivery.lost":"== 0"}}
+            """#.utf8))
+        try await withServer { server in
+            // Shard 2/2 runs users 1 and 3.
+            let kicker = Task {
+                try await eventually("the run to be under way", timeout: .seconds(20)) {
+                    (server.hub.roomSummaries().first?.seq ?? 0) >= 20
+                }
+                XCTAssertTrue(server.hub.kick("k-1", reason: "test drop"))
+                XCTAssertTrue(server.hub.kick("k-3", reason: "test drop"))
+            }
+            let shards = try await withThrowingTaskGroup(of: LoadReport.self) { group in
+                for index in 0..<2 {
+                    group.addTask {
+                        try await LoadRunner.run(
+                            scenario, options: LoadRunOptions(target: server.url, threads: 1, shard: (index, 2)))
+                    }
+                }
+                return try await group.reduce(into: [LoadReport]()) { $0.append($1) }
+            }
+            try await kicker.value
+            let dropped = try XCTUnwrap(shards.first { $0.scenario.shard == "2/2" })
+            let kept = try XCTUnwrap(shards.first { $0.scenario.shard == "1/2" })
+            XCTAssertEqual(dropped.counters["connect.disconnects"], 2)
+            // Alone, the dropped shard only expected what came before its members' last seq: no loss.
+            XCTAssertEqual(dropped.counters["delivery.lost"], 0, dropped.summaryText())
+            XCTAssertEqual(kept.counters["delivery.lost"], 0, kept.summaryText())
+
+            let merged = try LoadReport.merge(shards)
+            let detail = merged.summaryText()
+            // Every member joined before the first send (the hold), so each should have had every message.
+            let messages = merged.counters["sends.total"] ?? 0
+            XCTAssertEqual(merged.counters["errors.total"], 2, detail)  // the two drops; no send was refused
+            XCTAssertEqual(merged.counters["delivery.expected"], 4 * messages, detail)
+            let received = merged.counters["delivery.received"] ?? 0
+            XCTAssertEqual(received + (merged.counters["delivery.lost"] ?? 0), 4 * messages, detail)
+            XCTAssertGreaterThan(merged.counters["delivery.lost"] ?? 0, 0, detail)
+            XCTAssertFalse(merged.passed, detail)
+        }
+    }
 }

@@ -22,6 +22,9 @@ public struct LoadReport: Codable, Sendable, Equatable {
     public var serverStatsAfter: ServerStats.Snapshot?
     public var generator: GeneratorSummary
     public var notes: [String]
+    /// Shards only (`--shard`): each room's last seq as this shard's members saw it, and who was expected up
+    /// to it, so that a merge counts delivery up to the whole run's last seq.
+    public var roomTails: [String: RoomTail]? = nil
 
     /// What was run.
     public struct ScenarioSummary: Codable, Sendable, Equatable {

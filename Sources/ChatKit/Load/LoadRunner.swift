@@ -231,6 +231,7 @@ public enum LoadRunner {
                     + "round to sending (coordinated-omission correction, as wrk2 does).",
                 "Delivery is counted from each member's joined seq to its left seq (or the room's last seq).",
             ])
+        if options.shard.count > 1 && scenario.wireProtocol == .chat { report.roomTails = RoomTail.tails(accounts) }
         report.evaluate(Threshold.merging(scenario.thresholds, overrides: options.thresholdOverrides))
         return report
     }

@@ -33,6 +33,19 @@ struct UserAccounting: Sendable {
     var rawReadyAtCounter: Int?
 }
 
+extension UserAccounting {
+    /// The last seq of each room: the highest any of these users' memberships saw.
+    static func lastSeqByRoom(_ accounts: [UserAccounting]) -> [String: Int] {
+        var lastSeq: [String: Int] = [:]
+        for account in accounts {
+            for membership in account.memberships {
+                lastSeq[membership.room] = max(lastSeq[membership.room] ?? 0, membership.tracker.highestSeen)
+            }
+        }
+        return lastSeq
+    }
+}
+
 /// Delivery totals of a run, computed from every user's accounting.
 public struct DeliveryTotals: Sendable, Equatable, Codable {
     /// Copies of room messages members should have received.
@@ -49,13 +62,7 @@ public struct DeliveryTotals: Sendable, Equatable, Codable {
     /// Adds up the accounting of every user.
     static func compute(_ accounts: [UserAccounting], rawSendCount: Int) -> DeliveryTotals {
         var totals = DeliveryTotals()
-        // The last seq of each room: the highest any member saw.
-        var lastSeq: [String: Int] = [:]
-        for account in accounts {
-            for membership in account.memberships {
-                lastSeq[membership.room] = max(lastSeq[membership.room] ?? 0, membership.tracker.highestSeen)
-            }
-        }
+        let lastSeq = UserAccounting.lastSeqByRoom(accounts)
         for account in accounts {
             for membership in account.memberships {
                 let through: Int

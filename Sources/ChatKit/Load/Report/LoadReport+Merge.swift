@@ -4,7 +4,9 @@ extension LoadReport {
     /// Merges the reports of the shards of one run (`chatctl run --shard I/N`, one report per process)
     /// into the report of the whole run.
     ///
-    /// - Counters and error counts are summed.
+    /// - Counters and error counts are summed. Shards of a chat run also count the copies their members should
+    ///   have had up to each room's last seq over all shards (``RoomTail``) in `delivery.expected` and
+    ///   `delivery.lost`.
     /// - Latency histograms are merged exactly from their buckets and the percentiles computed again from
     ///   the merged histogram: the p99 of the merge is the p99 of every sample, never an average of p99s.
     /// - Time-series points are added up by second since each shard's start (so shards are assumed to have
@@ -41,6 +43,12 @@ extension LoadReport {
         merged.startedAt = reports.map(\.startedAt).min() ?? first.startedAt
         merged.durationSeconds = reports.map(\.durationSeconds).max() ?? first.durationSeconds
         merged.counters = Self.sum(reports.map(\.counters))
+        let (tails, missed) = Self.mergeRoomTails(reports)
+        merged.roomTails = tails
+        if missed > 0 {
+            merged.counters["delivery.expected", default: 0] += missed
+            merged.counters["delivery.lost", default: 0] += missed
+        }
         merged.errors = Self.sum(reports.map(\.errors))
         merged.latency = Self.mergeLatency(reports)
         merged.timeSeries = Self.mergeTimeSeries(reports)
@@ -52,13 +60,48 @@ extension LoadReport {
         let parts = reports.map { $0.scenario.shard ?? "whole run" }.joined(separator: ", ")
         notes.append(
             "Merged from \(reports.count) reports (\(parts)): "
-                + "counters and latency histograms are exact sums; a time-series second's broadcastP99 is the "
-                + "highest of the shards' (an upper bound).")
+                + "counters are summed and latency histograms merged exactly; a time-series second's broadcastP99 "
+                + "is the highest of the shards' (an upper bound).")
+        if missed > 0 {
+            notes.append(
+                "\(missed) copies were counted lost at the merge: sent after the last seq some shards' members saw "
+                    + "of their room, they reached none of them.")
+        }
         let (rules, disagreements) = try Self.mergeThresholds(reports, label: label)
         notes += disagreements
         merged.notes = notes
         merged.evaluate(Threshold.merging(rules, overrides: overrides))
         return merged
+    }
+
+    /// The shards' room tails up to each room's last seq over all of them, and the copies the shards' members
+    /// should have had up to it but did not count (a shard only counts up to the last seq its own members saw).
+    /// Nothing when a report is not a shard or has no tails (a raw run, or a report from before tails).
+    private static func mergeRoomTails(_ reports: [LoadReport]) -> (tails: [String: RoomTail]?, missed: Int) {
+        guard reports.allSatisfy({ $0.scenario.shard != nil }) else { return (nil, 0) }
+        let shardTails = reports.compactMap(\.roomTails)
+        guard shardTails.count == reports.count else { return (nil, 0) }
+        var lastSeq: [String: Int] = [:]
+        for tails in shardTails {
+            for (room, tail) in tails { lastSeq[room] = max(lastSeq[room] ?? 0, tail.lastSeq) }
+        }
+        var merged: [String: RoomTail] = [:]
+        var missed = 0
+        for tails in shardTails {
+            for (room, tail) in tails {
+                let whole = lastSeq[room] ?? tail.lastSeq
+                missed += tail.copiesMissed(upTo: whole)
+                let raised = tail.raised(to: whole)
+                if var sum = merged[room] {
+                    sum.membersToLast += raised.membersToLast
+                    sum.joinedAfterLast += raised.joinedAfterLast
+                    merged[room] = sum
+                } else {
+                    merged[room] = raised
+                }
+            }
+        }
+        return (merged, missed)
     }
 
     // MARK: Checks
