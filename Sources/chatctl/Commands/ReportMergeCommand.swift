@@ -10,7 +10,8 @@ struct ReportMergeCommand: AsyncParsableCommand {
         discussion: """
             The reports must come from the same scenario, seed and plan (chatctl run --shard I/N, one process \
             per shard); a shard given twice, or shards of different splits, are refused. Counters and errors \
-            are summed; latency histograms are merged from their buckets and the percentiles computed again \
+            are summed, and delivery is counted up to each room's last seq over all shards (copies that \
+            reached none of a shard's members count as lost); latency histograms are merged from their buckets and the percentiles computed again \
             (exact, not averaged); time-series points are summed second by second; the thresholds the shards \
             recorded are evaluated again on the merged report (--threshold adds or replaces rules). Prints \
             the merged summary. See docs/scenarios.md, "Merging shards".
