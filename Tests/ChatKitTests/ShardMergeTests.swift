@@ -122,4 +122,43 @@ final class ShardMergeTests: XCTestCase {
             XCTAssertFalse(merged.passed, detail)
         }
     }
+
+    /// A raw run in two shards against a plain broadcast server: each shard counts the copies of its own
+    /// users' sends, exactly (another shard's numbering says nothing of when a user became ready), and still
+    /// takes the latency of the others' copies.
+    func testRawShardsCountTheCopiesOfTheirOwnSendsExactly() async throws {
+        let scenario = try ScenarioParser.parse(Data(#"""
+            {"name":"raw-shards","seed":8,"protocol":"raw","groups":[{"name":"g","count":4}],
+             "phases":[{"type":"rampUp","duration":"200ms"},{"type":"hold","duration":"500ms"},
+                       {"type":"arrivals","duration":"1s","rate":"40/s","action":"say","size":64}],
+             "thresholds":{"delivery.lost":"== 0"}}
+            """#.utf8))
+        try await withServer({ $0.mode = .broadcast }) { server in
+            let shards = try await withThrowingTaskGroup(of: LoadReport.self) { group in
+                for index in 0..<2 {
+                    group.addTask {
+                        try await LoadRunner.run(
+                            scenario, options: LoadRunOptions(target: server.url, threads: 1, shard: (index, 2)))
+                    }
+                }
+                return try await group.reduce(into: [LoadReport]()) { $0.append($1) }
+            }
+            for shard in shards {
+                let c = shard.counters, detail = shard.summaryText()
+                // Each send goes to the shard's own 2 users (the sender included).
+                XCTAssertEqual(c["delivery.expected"], 2 * (c["sends.total"] ?? 0), detail)
+                XCTAssertEqual(c["delivery.received"], c["delivery.expected"], detail)
+                XCTAssertEqual(c["delivery.lost"], 0, detail)
+                XCTAssertEqual(shard.latency["echo"]?.count, UInt64(c["sends.total"] ?? 0), detail)
+            }
+            let merged = try LoadReport.merge(shards)
+            let sends = merged.counters["sends.total"] ?? 0
+            XCTAssertEqual(sends, 40)
+            XCTAssertEqual(merged.counters["delivery.expected"], 2 * sends)
+            XCTAssertEqual(merged.counters["delivery.received"], 2 * sends)
+            // Every user saw every other user's sends: 3 broadcast samples per send, whichever shard sent it.
+            XCTAssertEqual(merged.latency["broadcast"]?.count, UInt64(3 * sends), merged.summaryText())
+            XCTAssertTrue(merged.passed, merged.summaryText())
+        }
+    }
 }

@@ -54,6 +54,8 @@ public struct LoadPlan: Sendable {
     /// The users of the shard this process runs (all of them when not sharded).
     public let localUserIndexes: [Int]
     private let userIndexByName: [String: Int]
+    private let shardIndex: Int
+    private let shardCount: Int
 
     /// Builds the plan. `shard` (0-based index, count) keeps a deterministic 1/count of the users local.
     public init(scenario: Scenario, shard: (index: Int, count: Int) = (0, 1)) {
@@ -83,9 +85,13 @@ public struct LoadPlan: Sendable {
         }
         self.users = users
         self.userIndexByName = Dictionary(users.map { ($0.name, $0.index) }, uniquingKeysWith: { first, _ in first })
-        let shardCount = max(1, shard.count)
-        self.localUserIndexes = users.indices.filter { $0 % shardCount == shard.index % shardCount }
+        let shardCount = max(1, shard.count), shardIndex = shard.index % shardCount
+        (self.shardCount, self.shardIndex) = (shardCount, shardIndex)
+        self.localUserIndexes = users.indices.filter { $0 % shardCount == shardIndex }
     }
+
+    /// Whether user `userIndex` is one of this process's (always, when not sharded).
+    func isLocal(_ userIndex: Int) -> Bool { userIndex % self.shardCount == self.shardIndex }
 
     /// The index of the user called `name`.
     public func userIndex(named name: String) -> Int? { self.userIndexByName[name] }

@@ -317,9 +317,14 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     }
 
     private func handleRaw(_ marker: RawMarker, bytes: Int, now: Int64) {
-        guard let readyAt = self.rawReadyAtCounter, marker.globalNumber > readyAt else { return }
-        if self.rawTrackers[marker.sender, default: SequenceTracker(startAfter: 0)].record(marker.senderNumber) {
-            self.rawReceived += 1
+        guard let readyAt = self.rawReadyAtCounter else { return }
+        // Delivery counts the sends of this process's users: another shard's GLOBAL number is that process's
+        // count, which says nothing of when this user became ready. Their copies still give latency samples.
+        if self.run.plan.isLocal(marker.sender) {
+            guard marker.globalNumber > readyAt else { return }
+            if self.rawTrackers[marker.sender, default: SequenceTracker(startAfter: 0)].record(marker.senderNumber) {
+                self.rawReceived += 1
+            }
         }
         let latency = now - marker.sentNanoseconds
         let isEcho = marker.sender == self.planned.index
