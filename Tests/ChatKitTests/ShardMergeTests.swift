@@ -17,6 +17,20 @@ final class ShardMergeTests: XCTestCase {
          "thresholds":{"delivery.lost":"== 0","delivery.duplicated":"== 0","latency.broadcast.p99":"< 5s"}}
         """#
 
+    /// Runs `scenario` as `count` shards at once, each with one event loop; their reports in shard order.
+    private func runShards(_ scenario: Scenario, count: Int, against server: ChatServer) async throws -> [LoadReport] {
+        let reports = try await withThrowingTaskGroup(of: LoadReport.self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    try await LoadRunner.run(
+                        scenario, options: LoadRunOptions(target: server.url, threads: 1, shard: (index, count)))
+                }
+            }
+            return try await group.reduce(into: [LoadReport]()) { $0.append($1) }
+        }
+        return reports.sorted { ($0.scenario.shard ?? "") < ($1.scenario.shard ?? "") }
+    }
+
     func testThreeShardsMergeIntoTheDeliveriesOfTheWholeRun() async throws {
         let scenario = try ScenarioParser.parse(Data(self.scenarioJSON.utf8))
         try await withServer { server in
@@ -28,15 +42,7 @@ final class ShardMergeTests: XCTestCase {
             try await eventually("the first run's users to be gone", timeout: .seconds(10)) {
                 server.hub.roomSummaries().isEmpty
             }
-            let shards = try await withThrowingTaskGroup(of: LoadReport.self) { group in
-                for index in 0..<3 {
-                    group.addTask {
-                        try await LoadRunner.run(
-                            scenario, options: LoadRunOptions(target: server.url, threads: 1, shard: (index, 3)))
-                    }
-                }
-                return try await group.reduce(into: [LoadReport]()) { $0.append($1) }
-            }
+            let shards = try await self.runShards(scenario, count: 3, against: server)
             XCTAssertEqual(Set(shards.compactMap(\.scenario.shard)), ["1/3", "2/3", "3/3"])
             XCTAssertEqual(shards.map(\.scenario.localUsers), [4, 4, 4])
 
@@ -93,15 +99,7 @@ final class ShardMergeTests: XCTestCase {
                 XCTAssertTrue(server.hub.kick("k-1", reason: "test drop"))
                 XCTAssertTrue(server.hub.kick("k-3", reason: "test drop"))
             }
-            let shards = try await withThrowingTaskGroup(of: LoadReport.self) { group in
-                for index in 0..<2 {
-                    group.addTask {
-                        try await LoadRunner.run(
-                            scenario, options: LoadRunOptions(target: server.url, threads: 1, shard: (index, 2)))
-                    }
-                }
-                return try await group.reduce(into: [LoadReport]()) { $0.append($1) }
-            }
+            let shards = try await self.runShards(scenario, count: 2, against: server)
             try await kicker.value
             let dropped = try XCTUnwrap(shards.first { $0.scenario.shard == "2/2" })
             let kept = try XCTUnwrap(shards.first { $0.scenario.shard == "1/2" })
@@ -134,15 +132,7 @@ final class ShardMergeTests: XCTestCase {
              "thresholds":{"delivery.lost":"== 0"}}
             """#.utf8))
         try await withServer({ $0.mode = .broadcast }) { server in
-            let shards = try await withThrowingTaskGroup(of: LoadReport.self) { group in
-                for index in 0..<2 {
-                    group.addTask {
-                        try await LoadRunner.run(
-                            scenario, options: LoadRunOptions(target: server.url, threads: 1, shard: (index, 2)))
-                    }
-                }
-                return try await group.reduce(into: [LoadReport]()) { $0.append($1) }
-            }
+            let shards = try await self.runShards(scenario, count: 2, against: server)
             for shard in shards {
                 let c = shard.counters, detail = shard.summaryText()
                 // Each send goes to the shard's own 2 users (the sender included).
