@@ -151,4 +151,24 @@ final class ShardMergeTests: XCTestCase {
             XCTAssertTrue(merged.passed, merged.summaryText())
         }
     }
+
+    /// Four users join one room half a second apart, two per shard. A shard's members expect the joins of the
+    /// shard's own users only, so only those count as observed: the other shard's joins must not make up for
+    /// a missing one.
+    func testAShardCountsThePresenceOfItsOwnUsers() async throws {
+        let scenario = try ScenarioParser.parse(Data(#"""
+            {"name":"shard-presence","seed":3,
+             "groups":[{"name":"p","count":4,"namePattern":"p-{i}","rooms":["room"]}],
+             "phases":[{"type":"rampUp","duration":"2s"},{"type":"hold","duration":"300ms"}],
+             "thresholds":{"presence.missing":"== 0"}}
+            """#.utf8))
+        try await withServer { server in
+            for shard in try await self.runShards(scenario, count: 2, against: server) {
+                // Of a shard's two users, the one that joined first sees the other join: nothing else counts.
+                XCTAssertEqual(shard.counters["presence.expected"], 1, shard.summaryText())
+                XCTAssertEqual(shard.counters["presence.observed"], 1, shard.summaryText())
+                XCTAssertTrue(shard.passed, shard.summaryText())
+            }
+        }
+    }
 }

@@ -93,6 +93,9 @@ public struct LoadPlan: Sendable {
     /// Whether user `userIndex` is one of this process's (always, when not sharded).
     func isLocal(_ userIndex: Int) -> Bool { userIndex % self.shardCount == self.shardIndex }
 
+    /// Whether this process runs one shard of several (`--shard`).
+    var isSharded: Bool { self.shardCount > 1 }
+
     /// The index of the user called `name`.
     public func userIndex(named name: String) -> Int? { self.userIndexByName[name] }
 

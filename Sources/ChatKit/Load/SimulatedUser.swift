@@ -185,7 +185,9 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
             }
         case .presence:
             // As `handle(_:now:measuring:)` counts a decoded presence frame.
-            if let room = frame.room, let name = frame.name, !FrameScanner.bytes(bytes, at: name, equal: self.nameBytes) {
+            if let room = frame.room, let name = frame.name, !FrameScanner.bytes(bytes, at: name, equal: self.nameBytes),
+                self.countsPresence(about: { FrameScanner.text(name, in: bytes) })
+            {
                 self.memberships.update(room: UnsafeRawBufferPointer(rebasing: bytes[room])) { $0.presenceObserved += 1 }
             }
             self.metrics.update {
@@ -303,7 +305,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
                 self.metrics.update { $0.whisperLeaks += 1 }
             }
         case .presence(let room, let name, _):
-            if name != self.name, measuring { self.memberships.update(room: room) { $0.presenceObserved += 1 } }
+            if name != self.name, measuring, self.countsPresence(about: { name }) { self.memberships.update(room: room) { $0.presenceObserved += 1 } }
         case .error(let code, _, _):
             if measuring {
                 self.metrics.update {
@@ -314,6 +316,14 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         case .history, .users:
             break
         }
+    }
+
+    /// Whether a presence frame about user `name` (not this one) counts as observed: always, except in a sharded
+    /// run, where only this shard's users count. The others' joins and leaves are not expected here (their
+    /// memberships are another process's), so seeing them must not make up for a missing one.
+    private func countsPresence(about name: () -> String) -> Bool {
+        guard self.run.plan.isSharded else { return true }
+        return self.run.plan.userIndex(named: name()).map(self.run.plan.isLocal) ?? false
     }
 
     private func handleRaw(_ marker: RawMarker, bytes: Int, now: Int64) {
