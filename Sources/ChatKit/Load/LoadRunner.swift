@@ -183,7 +183,7 @@ public enum LoadRunner {
             }
         }
         series.phase = "drain"
-        await Self.drain(users, loopMetrics, sharded: options.shard.count > 1, maxSeconds: scenario.drainSeconds)
+        await Self.drain(users, loopMetrics, sharded: plan.isSharded, maxSeconds: scenario.drainSeconds)
 
         // Stop counting, gather, tear down.
         context.measuring.store(false, ordering: .relaxed)
@@ -210,7 +210,7 @@ public enum LoadRunner {
             scenario: .init(
                 name: scenario.name, seed: scenario.seed, wireProtocol: scenario.wireProtocol, users: plan.users.count,
                 localUsers: plan.localUserIndexes.count,
-                shard: options.shard.count > 1 ? "\(options.shard.index + 1)/\(options.shard.count)" : nil,
+                shard: plan.isSharded ? "\(options.shard.index + 1)/\(options.shard.count)" : nil,
                 target: targetText, embeddedServer: embedded, planFingerprint: plan.fingerprint),
             startedAt: startedAt, durationSeconds: (measuredSeconds * 1000).rounded() / 1000,
             counters: Self.counters(metrics, delivery),
@@ -231,7 +231,7 @@ public enum LoadRunner {
                     + "round to sending (coordinated-omission correction, as wrk2 does).",
                 "Delivery is counted from each member's joined seq to its left seq (or the room's last seq).",
             ])
-        if options.shard.count > 1 && scenario.wireProtocol == .chat { report.roomTails = RoomTail.tails(accounts) }
+        if plan.isSharded && scenario.wireProtocol == .chat { report.roomTails = RoomTail.tails(accounts) }
         report.evaluate(Threshold.merging(scenario.thresholds, overrides: options.thresholdOverrides))
         return report
     }
