@@ -41,7 +41,7 @@ final class DrainTests: XCTestCase {
         try await withServer(configure) { server in
             let run = try UsersOnOneLoop(scenario, server: server)
             let (loop, metrics, users) = (run.loop, run.metrics, run.users)
-            await run.connect()
+            try await run.connect()
             XCTAssertEqual(run.context.connectedUsers.load(ordering: .relaxed), 2)
 
             let channel = try await loop.submit { users[1].connection?.channel }.get()

@@ -19,7 +19,7 @@ final class ScriptPhaseTests: XCTestCase {
         try await withServer { server in
             let run = try UsersOnOneLoop(scenario, server: server)
             let (loop, metrics, users, context) = (run.loop, run.metrics, run.users, run.context)
-            await run.connect()
+            try await run.connect()
             XCTAssertEqual(context.connectedUsers.load(ordering: .relaxed), 2)
 
             let release = DispatchSemaphore(value: 0)

@@ -31,6 +31,10 @@ public struct LoadMetrics: Sendable, Equatable {
     public var bytesIn = 0
     /// `error` frames received, by code.
     public var errors: [String: Int] = [:]
+    /// Open-model arrivals handed to a user (sent, or failed): a run checks that every planned one was.
+    public var arrivalsPerformed = 0
+    /// Failed connections, lost connections and failed sends, by cause.
+    public var failures = FailureCauses()
     /// Largest delay between a send's planned time and the moment it went out, in nanoseconds.
     public var maxSendLagNanoseconds: Int64 = 0
 
@@ -67,6 +71,8 @@ public struct LoadMetrics: Sendable, Equatable {
         self.bytesOut += other.bytesOut
         self.bytesIn += other.bytesIn
         self.errors.merge(other.errors, uniquingKeysWith: +)
+        self.arrivalsPerformed += other.arrivalsPerformed
+        self.failures.merge(other.failures)
         self.maxSendLagNanoseconds = max(self.maxSendLagNanoseconds, other.maxSendLagNanoseconds)
         self.broadcastLatency.merge(other.broadcastLatency)
         self.whisperLatency.merge(other.whisperLatency)
@@ -116,6 +122,7 @@ final class LoopMetrics: @unchecked Sendable {
     var progressCounters: ProgressCounters {
         self.lock.withLock {
             ProgressCounters(
+                connectErrors: self.closed.connectErrors + self.interval.connectErrors,
                 messagesIn: self.closed.messagesIn + self.interval.messagesIn,
                 answers: self.closed.answers + self.interval.answers, sends: self.closed.sends + self.interval.sends,
                 whispersSent: self.closed.whispersSent + self.interval.whispersSent,
@@ -126,6 +133,7 @@ final class LoopMetrics: @unchecked Sendable {
 
 /// The counters the drain watches: frames received, answers to sends, sends made, and whispers sent and delivered.
 struct ProgressCounters: Sendable, Equatable {
+    var connectErrors = 0
     var messagesIn = 0
     var answers = 0
     var sends = 0
@@ -134,7 +142,7 @@ struct ProgressCounters: Sendable, Equatable {
 
     static func + (a: ProgressCounters, b: ProgressCounters) -> ProgressCounters {
         ProgressCounters(
-            messagesIn: a.messagesIn + b.messagesIn, answers: a.answers + b.answers, sends: a.sends + b.sends,
+            connectErrors: a.connectErrors + b.connectErrors, messagesIn: a.messagesIn + b.messagesIn, answers: a.answers + b.answers, sends: a.sends + b.sends,
             whispersSent: a.whispersSent + b.whispersSent, whispersDelivered: a.whispersDelivered + b.whispersDelivered)
     }
 }

@@ -58,6 +58,24 @@ extension LoadReport {
             lines.append("server       messages in +\(after.messagesIn - before.messagesIn)  out +\(after.messagesOut - before.messagesOut)"
                 + "  slow consumers dropped +\(after.slowConsumersDropped - before.slowConsumersDropped)")
         }
+        if let failures = self.failures, !failures.isEmpty {
+            var label = "failures"
+            for (kind, tallies) in [("connect", failures.connect), ("disconnect", failures.disconnect),
+                                    ("send", failures.send)] {
+                for (cause, tally) in FailureCauses.sorted(tallies) {
+                    lines.append(label.padding(toLength: 13, withPad: " ", startingAt: 0)
+                        + "\(kind) \(tally.count)× \(cause) (first at \(FailureCauses.seconds(tally.firstSeconds)))")
+                    label = ""
+                }
+            }
+        }
+        if let checks = self.checks, !checks.isEmpty {
+            lines.append("")
+            lines.append("run checks")
+            for check in checks {
+                lines.append("  \(verdict(check.passed))  \(check.message)")
+            }
+        }
         if !self.thresholds.isEmpty {
             lines.append("")
             lines.append("thresholds")

@@ -16,6 +16,13 @@ public struct LoadReport: Codable, Sendable, Equatable {
     /// One point per second of the run.
     public var timeSeries: [TimeSeriesPoint]
     public var thresholds: [ThresholdResult]
+    /// The built-in run checks (``RunCheck``); absent in reports from before them.
+    public var checks: [RunCheckResult]? = nil
+    /// Failed connections, lost connections and failed sends, by cause; absent in reports from before them.
+    public var failures: FailureCauses? = nil
+    /// The scenario's `tolerate` block, when it had one: what the checks allowed.
+    public var tolerate: RunTolerance? = nil
+    /// Every threshold and every run check passed.
     public var passed: Bool
     /// The server's `/admin/stats` before and after the run, when an admin URL and token were given.
     public var serverStatsBefore: ServerStats.Snapshot?
@@ -139,7 +146,8 @@ public struct LoadReport: Codable, Sendable, Equatable {
         family == "fanout.spread" ? "fanoutSpread" : String(family.dropFirst("latency.".count))
     }
 
-    /// Evaluates `thresholds` against this report's metrics, setting ``thresholds`` and ``passed``.
+    /// Evaluates `thresholds` and the built-in run checks against this report's metrics, setting ``thresholds``,
+    /// ``checks`` and ``passed``.
     public mutating func evaluate(_ thresholds: [Threshold]) {
         self.thresholds = thresholds.map { threshold in
             var value = self.metric(threshold.metric) ?? 0
@@ -151,7 +159,9 @@ public struct LoadReport: Codable, Sendable, Equatable {
                 metric: threshold.metric, expression: threshold.expression, value: value,
                 passed: threshold.comparison.holds(value, threshold.bound))
         }
-        self.passed = self.thresholds.allSatisfy(\.passed)
+        let checks = self.evaluateChecks()
+        self.checks = checks
+        self.passed = self.thresholds.allSatisfy(\.passed) && checks.allSatisfy(\.passed)
     }
 
     /// Encodes the report as pretty JSON.

@@ -21,6 +21,9 @@ final class LoadRunContext: Sendable {
     /// Whether user N is connected and in its rooms (read by whisperers choosing a target).
     private let readyFlags: [ManagedAtomic<Bool>]
     let connectedUsers = ManagedAtomic<Int>(0)
+    /// Users that have been ready at least once: while it is 0 and connections keep failing, the target is
+    /// unusable and the run stops early.
+    let everReadyUsers = ManagedAtomic<Int>(0)
     let scriptsRunning = ManagedAtomic<Int>(0)
     /// Every raw-mode send takes the next number: a receiver counts what was sent after it connected.
     let rawSendCounter = ManagedAtomic<Int>(0)

@@ -69,12 +69,16 @@ public struct LoadProgress: Sendable {
 public enum LoadRunError: Error, Sendable, CustomStringConvertible {
     /// Nothing answered at the target (exit code 3).
     case targetUnreachable(url: String, reason: String)
+    /// The target answered but no connection could be used: every upgrade refused (HTTP 404, 403, …), or every
+    /// attempt failed (exit code 3).
+    case targetUnusable(url: String, reason: String)
     /// The options or scenario do not allow a run (exit code 2).
     case invalid(String)
 
     public var description: String {
         switch self {
         case .targetUnreachable(let url, let reason): return "target unreachable: \(url): \(reason)"
+        case .targetUnusable(_, let reason): return "target unusable: \(reason)"
         case .invalid(let message): return message
         }
     }
@@ -164,16 +168,29 @@ public enum LoadRunner {
         let series = TimeSeriesRecorder(context: context, loopMetrics: loopMetrics, plan: plan, onProgress: options.onProgress)
         let reporter = Task { await series.run() }
 
-        // The phases, in order. Users connect in the first ramp-up, or all at once before the first phase.
-        if case .rampUp = scenario.phases.first {} else {
-            series.phase = "connect"
-            await Self.connect(users, context: context, rampSeconds: 0)
+        // The phases, in order. Users connect in the first ramp-up, or all at once before the first phase. A target
+        // that refuses every connection stops the run there (exit 3), rather than playing it against nobody.
+        do {
+            if case .rampUp = scenario.phases.first {} else {
+                series.phase = "connect"
+                try await Self.connect(users, context: context, loopMetrics: loopMetrics, rampSeconds: 0)
+            }
+        } catch {
+            reporter.cancel()
+            try? await group.shutdownGracefully()
+            throw error
         }
         for (phaseIndex, phase) in scenario.phases.enumerated() {
             series.phase = phase.kind
             switch phase {
             case .rampUp(let seconds):
-                await Self.connect(users, context: context, rampSeconds: seconds)
+                do {
+                    try await Self.connect(users, context: context, loopMetrics: loopMetrics, rampSeconds: seconds)
+                } catch {
+                    reporter.cancel()
+                    try? await group.shutdownGracefully()
+                    throw error
+                }
             case .arrivals(let arrivals):
                 await Self.dispatch(plan.arrivals(ofPhase: phaseIndex), arrivals, users: users, plan: plan, group: group)
             case .script(let maxSeconds):
@@ -183,7 +200,8 @@ public enum LoadRunner {
             }
         }
         series.phase = "drain"
-        await Self.drain(users, loopMetrics, sharded: plan.isSharded, maxSeconds: scenario.drainSeconds)
+        let outstanding = await Self.drain(
+            users, loopMetrics, sharded: plan.isSharded, maxSeconds: scenario.drainSeconds)
 
         // Stop counting, gather, tear down.
         context.measuring.store(false, ordering: .relaxed)
@@ -205,6 +223,14 @@ public enum LoadRunner {
         for loop in loopMetrics { metrics.merge(loop.totals) }
         metrics.fanoutSpread.merge(context.fanout.histogram)
         let delivery = DeliveryTotals.compute(accounts, rawSendCount: context.rawSendCounter.load(ordering: .relaxed))
+        let plannedArrivals = Self.plannedLocalArrivals(plan)
+        var counters = Self.counters(metrics, delivery)
+        counters["users.total"] = users.count
+        counters["users.neverConnected"] = accounts.filter { !$0.wasEverReady }.count + (users.count - accounts.count)
+        counters["users.disconnected"] = accounts.filter(\.lostConnection).count
+        counters["sends.planned"] = plannedArrivals
+        counters["sends.unsent"] = max(0, plannedArrivals - metrics.arrivalsPerformed)
+        counters["drain.outstanding"] = outstanding
 
         var report = LoadReport(
             scenario: .init(
@@ -213,13 +239,14 @@ public enum LoadRunner {
                 shard: plan.isSharded ? "\(options.shard.index + 1)/\(options.shard.count)" : nil,
                 target: targetText, embeddedServer: embedded, planFingerprint: plan.fingerprint),
             startedAt: startedAt, durationSeconds: (measuredSeconds * 1000).rounded() / 1000,
-            counters: Self.counters(metrics, delivery),
+            counters: counters,
             latency: [
                 "broadcast": .init(metrics.broadcastLatency), "whisper": .init(metrics.whisperLatency),
                 "echo": .init(metrics.echoLatency), "connect": .init(metrics.connectLatency),
                 "fanoutSpread": .init(metrics.fanoutSpread),
             ],
-            errors: metrics.errors, timeSeries: series.points, thresholds: [], passed: true,
+            errors: metrics.errors, timeSeries: series.points, thresholds: [],
+            failures: metrics.failures, tolerate: scenario.tolerate.limits.isEmpty ? nil : scenario.tolerate, passed: true,
             serverStatsBefore: statsBefore, serverStatsAfter: statsAfter,
             generator: .init(
                 sends: metrics.sends, lateSends: metrics.lateSends, lateThresholdSeconds: options.lateThresholdSeconds,
@@ -259,8 +286,12 @@ public enum LoadRunner {
 
     // MARK: Phases
 
-    /// Connects every user, spread over `rampSeconds`, and waits until each is ready or has failed.
-    static func connect(_ users: [SimulatedUser], context: LoadRunContext, rampSeconds: Double) async {
+    /// Connects every user, spread over `rampSeconds`, and waits until each is ready or has failed. Throws
+    /// ``LoadRunError/targetUnusable(url:reason:)`` as soon as the target is clearly unusable: no user has ever been
+    /// ready and the first connection attempts (five, or every user if fewer) all failed.
+    static func connect(
+        _ users: [SimulatedUser], context: LoadRunContext, loopMetrics: [LoopMetrics], rampSeconds: Double
+    ) async throws {
         let failed = ManagedAtomic<Int>(0)
         let start = LoadRunContext.now()
         for user in users {
@@ -278,8 +309,42 @@ public enum LoadRunner {
         while ContinuousClock.now < deadline {
             let settled = context.connectedUsers.load(ordering: .relaxed) + failed.load(ordering: .relaxed)
             if settled >= users.count { break }
+            if context.everReadyUsers.load(ordering: .relaxed) == 0 {
+                let errors = loopMetrics.reduce(ProgressCounters()) { $0 + $1.progressCounters }.connectErrors
+                if errors >= min(users.count, Self.attemptsBeforeGivingUp) {
+                    throw Self.unusableTarget(context: context, loopMetrics: loopMetrics)
+                }
+            }
             try? await Task.sleep(for: .milliseconds(20))
         }
+    }
+
+    /// Failed connection attempts, with no user ever connected, after which a target counts as unusable.
+    static let attemptsBeforeGivingUp = 5
+
+    /// Why the target is unusable, from the causes of the failed attempts: `every upgrade refused: HTTP 404 Not
+    /// Found from ws://…/nowhere`, or `no connection could be made: Connection refused (ws://…)`.
+    private static func unusableTarget(context: LoadRunContext, loopMetrics: [LoopMetrics]) -> LoadRunError {
+        var failures = FailureCauses()
+        for loop in loopMetrics { failures.merge(loop.totals.failures) }
+        let causes = FailureCauses.sorted(failures.connect)
+        let url = context.targetURLs.map(\.description).joined(separator: ", ")
+        let attempts = causes.reduce(0) { $0 + $1.tally.count }
+        let listed = causes.prefix(3).map { $0.cause }.joined(separator: "; ")
+        if !causes.isEmpty, causes.allSatisfy({ FailureCauseText.isRefusedUpgrade($0.cause) }) {
+            return .targetUnusable(url: url, reason: "every upgrade refused: \(listed) from \(url) (\(attempts) attempts)")
+        }
+        return .targetUnusable(url: url, reason: "no connection could be made: \(listed) (\(url), \(attempts) attempts)")
+    }
+
+    /// Open-model arrivals the plan gives this process's users, over every phase.
+    static func plannedLocalArrivals(_ plan: LoadPlan) -> Int {
+        var count = 0
+        for (index, phase) in plan.scenario.phases.enumerated() {
+            guard case .arrivals = phase else { continue }
+            for arrival in plan.arrivals(ofPhase: index) where plan.isLocal(arrival.userIndex) { count += 1 }
+        }
+        return count
     }
 
     /// Plays an open-model phase: each arrival goes to its user's loop at its planned time.
@@ -333,7 +398,9 @@ public enum LoadRunner {
     /// Copies that never come keep it waiting to `maxSeconds`, so a starved machine or a slow server is given
     /// the whole drain before a copy is called lost. A shard cannot see the other shards' sends, so sharded runs
     /// also wait until nothing has arrived for 300 ms (whispers are only sent to a shard's own users).
-    static func drain(_ users: [SimulatedUser], _ loopMetrics: [LoopMetrics], sharded: Bool, maxSeconds: Double) async {
+    /// Returns the copies still missing for members still connected when it ended: 0 unless it gave up.
+    @discardableResult
+    static func drain(_ users: [SimulatedUser], _ loopMetrics: [LoopMetrics], sharded: Bool, maxSeconds: Double) async -> Int {
         let deadline = ContinuousClock.now + .seconds(maxSeconds)
         var usersByLoop: [ObjectIdentifier: (loop: EventLoop, users: [SimulatedUser])] = [:]
         for user in users { usersByLoop[ObjectIdentifier(user.eventLoop), default: (user.eventLoop, [])].users.append(user) }
@@ -347,16 +414,24 @@ public enum LoadRunner {
             }
             let answered = counters.answers >= counters.sends && counters.whispersDelivered >= counters.whispersSent
             if answered && (!sharded || ContinuousClock.now - quietSince >= .milliseconds(300)) {
-                var progress: [DeliveryProgress] = []
-                for (loop, loopUsers) in usersByLoop.values {
-                    if let taken = try? await loop.submit({ loopUsers.map { $0.deliveryProgress() } }).get() {
-                        progress += taken
-                    }
-                }
-                if DeliveryProgress.copiesOutstanding(progress) == 0 { return }
+                if await Self.copiesOutstanding(usersByLoop) == 0 { return 0 }
             }
             try? await Task.sleep(for: .milliseconds(25))
         }
+        return await Self.copiesOutstanding(usersByLoop)
+    }
+
+    /// ``DeliveryProgress/copiesOutstanding(_:)`` over every user, each loop asked once.
+    private static func copiesOutstanding(
+        _ usersByLoop: [ObjectIdentifier: (loop: EventLoop, users: [SimulatedUser])]
+    ) async -> Int {
+        var progress: [DeliveryProgress] = []
+        for (loop, loopUsers) in usersByLoop.values {
+            if let taken = try? await loop.submit({ loopUsers.map { $0.deliveryProgress() } }).get() {
+                progress += taken
+            }
+        }
+        return DeliveryProgress.copiesOutstanding(progress)
     }
 
     // MARK: HTTP

@@ -25,6 +25,8 @@ public struct Scenario: Sendable, Equatable {
     public var drainSeconds: Double
     /// Pass/fail rules on the report's metrics.
     public var thresholds: [Threshold]
+    /// What the built-in run checks allow to go wrong (``RunCheck``); empty: nothing.
+    public var tolerate = RunTolerance()
 
     /// Total number of simulated users.
     public var userCount: Int { self.groups.reduce(0) { $0 + $1.count } }

@@ -178,7 +178,7 @@ private struct JSONReader {
         guard let object = self.object(root, "scenario") else { return nil }
         self.unknownKeys(object, [
             "name", "description", "seed", "target", "admin", "protocol", "connectTimeout", "reconnect", "groups",
-            "phases", "drain", "thresholds", "$schema",
+            "phases", "drain", "thresholds", "tolerate", "$schema",
         ], "")
         let name = self.string(object, "name", "", required: true) ?? ""
         let description = self.string(object, "description", "")
@@ -216,6 +216,7 @@ private struct JSONReader {
         let phases = self.phases(object["phases"], groups: groups)
         let drain = self.duration(object, "drain", "") ?? 5
         let thresholds = self.thresholds(object["thresholds"])
+        let tolerate = self.tolerance(object["tolerate"])
         if wireProtocol == .raw {
             for problem in Scenario.rawProblems(groups: groups, phases: phases) {
                 self.problem(problem.path, problem.message)
@@ -224,7 +225,7 @@ private struct JSONReader {
         return Scenario(
             name: name, description: description, seed: UInt64(seed), target: target, admin: admin,
             wireProtocol: wireProtocol, connectTimeoutSeconds: connectTimeout, reconnect: reconnect, groups: groups,
-            phases: phases, drainSeconds: drain, thresholds: thresholds)
+            phases: phases, drainSeconds: drain, thresholds: thresholds, tolerate: tolerate)
     }
 
     mutating func groups(_ value: Any?) -> [UserGroup] {
@@ -482,5 +483,32 @@ private struct JSONReader {
             }
         }
         return thresholds
+    }
+
+    /// `"tolerate": {"disconnects": 5, "failedSends": "2%"}`: a count, or a percentage of the check's base.
+    mutating func tolerance(_ value: Any?) -> RunTolerance {
+        guard let object = self.object(value, "tolerate") else { return RunTolerance() }
+        let known = RunCheck.allCases.map(\.rawValue)
+        var limits: [String: RunTolerance.Limit] = [:]
+        for key in object.keys.sorted() {
+            let path = "tolerate.\(key)"
+            guard known.contains(key) else {
+                self.problem(path, "unknown run check; known: \(known.joined(separator: ", "))")
+                continue
+            }
+            let value = object[key] ?? NSNull()
+            if let number = value as? NSNumber, !Self.isBool(number), number.doubleValue == number.doubleValue.rounded(),
+                number.doubleValue >= 0, number.doubleValue <= 1e9
+            {
+                limits[key] = .count(number.intValue)
+            } else if let text = value as? String, text.hasSuffix("%"),
+                let percent = Double(text.dropLast().trimmingCharacters(in: .whitespaces)), percent >= 0, percent <= 100
+            {
+                limits[key] = .fraction(percent / 100)
+            } else {
+                self.problem(path, "expected a count (a whole number >= 0) or a percentage such as \"5%\", got \(Self.describe(value))")
+            }
+        }
+        return RunTolerance(limits: limits)
     }
 }

@@ -18,6 +18,8 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     private var reconnectAttempt = 0
     private var connectStartedNanoseconds: Int64 = 0
     private var wasEverReady = false
+    /// Whether the user lost a connection during the run (not closed by the runner).
+    private var lostConnection = false
 
     // Chat accounting
     private var memberships = RoomMemberships()
@@ -78,8 +80,13 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
             switch result {
             case .success:
                 done?(true)
-            case .failure:
-                self.metrics.update { $0.connectErrors += 1 }
+            case .failure(let error):
+                let cause = FailureCauseText.connect(error)
+                let seconds = self.secondsIntoRun()
+                self.metrics.update {
+                    $0.connectErrors += 1
+                    FailureCauses.add(cause, at: seconds, to: &$0.failures.connect)
+                }
                 if !self.scheduleReconnect() { done?(false) }
             }
         }
@@ -98,6 +105,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
 
     private func becameReady() {
         if self.wasEverReady { self.metrics.update { $0.reconnects += 1 } }
+        if !self.wasEverReady { self.run.everReadyUsers.wrappingIncrement(ordering: .relaxed) }
         self.wasEverReady = true
         self.reconnectAttempt = 0
         self.run.setReady(self.planned.index, true)
@@ -241,9 +249,13 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         self.pendingJoins.removeAll()
         self.pendingLeaves.removeAll()
         guard !self.closedByRunner, self.run.measuring.load(ordering: .relaxed) else { return }
+        self.lostConnection = true
+        let cause = FailureCauseText.close(code: code, reason: reason)
+        let seconds = self.secondsIntoRun(now)
         self.metrics.update {
             $0.disconnects += 1
             $0.errors["closed_\(code)", default: 0] += 1
+            FailureCauses.add(cause, at: seconds, to: &$0.failures.disconnect)
         }
         if wasReady || self.wasEverReady {
             _ = self.scheduleReconnect()
@@ -390,13 +402,13 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     /// Sends one room message planned for `scheduledNanoseconds` (its latency is measured from then).
     func say(room: String?, content: MessageContent, scheduledNanoseconds: Int64) {
         guard let connection = self.connection else {
-            self.metrics.update { $0.failedSends += 1 }
+            self.failedSend(SendFailure.notConnected)
             return
         }
         let text: String
         if self.isChat {
             guard let room = room ?? self.memberships.rooms.sorted().randomElement(using: &self.random) else {
-                self.metrics.update { $0.failedSends += 1 }
+                self.failedSend(SendFailure.noRoom)
                 return
             }
             self.sentCount += 1
@@ -415,8 +427,12 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
 
     /// Sends one whisper to user `targetIndex`, if that user is connected.
     func whisper(to targetIndex: Int, content: MessageContent, scheduledNanoseconds: Int64) {
-        guard let connection = self.connection, self.isChat, self.run.isReady(targetIndex) else {
-            self.metrics.update { $0.failedSends += 1 }
+        guard let connection = self.connection, self.isChat else {
+            self.failedSend(SendFailure.notConnected)
+            return
+        }
+        guard self.run.isReady(targetIndex) else {
+            self.failedSend(SendFailure.targetNotConnected)
             return
         }
         self.sentCount += 1
@@ -431,11 +447,15 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     }
 
     private func record(_ result: WebSocketSendResult, bytes: Int, scheduledNanoseconds: Int64) {
-        let lag = LoadRunContext.now() - scheduledNanoseconds
+        let now = LoadRunContext.now()
+        let lag = now - scheduledNanoseconds
         let late = lag > self.run.lateThresholdNanoseconds
+        let failure = result == .queueFull ? SendFailure.queueFull : SendFailure.connectionClosed
+        let seconds = self.secondsIntoRun(now)
         self.metrics.update {
             guard result == .queued else {
                 $0.failedSends += 1
+                FailureCauses.add(failure, at: seconds, to: &$0.failures.send)
                 return
             }
             $0.sends += 1
@@ -446,12 +466,30 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         }
     }
 
+    /// Counts a send that could not go out, by cause.
+    private func failedSend(_ cause: String) {
+        let seconds = self.secondsIntoRun()
+        self.metrics.update {
+            $0.failedSends += 1
+            FailureCauses.add(cause, at: seconds, to: &$0.failures.send)
+        }
+    }
+
+    /// Seconds since the run started, for the first sighting of a failure cause.
+    private func secondsIntoRun(_ now: Int64 = LoadRunContext.now()) -> Double {
+        Double(now - self.run.startNanoseconds) / 1e9
+    }
+
     /// Carries out one open-model arrival.
     func perform(_ arrival: PlannedArrival, action: ArrivalAction, content: MessageContent, scheduledNanoseconds: Int64) {
+        self.metrics.update { $0.arrivalsPerformed += 1 }
         switch action {
         case .say: self.say(room: arrival.room, content: content, scheduledNanoseconds: scheduledNanoseconds)
         case .whisper:
-            guard let target = arrival.targetIndex else { return }
+            guard let target = arrival.targetIndex else {
+                self.failedSend(SendFailure.noWhisperTarget)
+                return
+            }
             self.whisper(to: target, content: content, scheduledNanoseconds: scheduledNanoseconds)
         }
     }
@@ -546,7 +584,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         case .whisper(let whisper):
             self.repeatSend(count: whisper.count, ratePerSecond: whisper.ratePerSecond, start: LoadRunContext.now(), sent: 0) {
                 guard let target = self.whisperTarget(whisper.to) else {
-                    self.metrics.update { $0.failedSends += 1 }
+                    self.failedSend(SendFailure.noWhisperTarget)
                     return
                 }
                 self.whisper(to: target, content: whisper.content, scheduledNanoseconds: $0)
@@ -724,7 +762,8 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         memberships += self.memberships.all
         return UserAccounting(
             userIndex: self.planned.index, memberships: memberships, rawTrackers: self.rawTrackers,
-            rawReadyAtCounter: self.rawReadyAtCounter)
+            rawReadyAtCounter: self.rawReadyAtCounter, wasEverReady: self.wasEverReady,
+            lostConnection: self.lostConnection)
     }
 }
 

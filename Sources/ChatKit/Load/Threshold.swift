@@ -94,6 +94,8 @@ public enum LoadMetricCatalog {
         "expect.total": nil, "expect.failed": "expect.total",
         "http.total": nil, "http.failed": "http.total",
         "messages.out": nil, "messages.in": nil,
+        "users.total": nil, "users.neverConnected": "users.total", "users.disconnected": "users.total",
+        "sends.planned": nil, "sends.unsent": "sends.planned", "drain.outstanding": "delivery.expected",
     ]
 
     /// Whether `metric` names something a report has (`errors.CODE` for any error code).

@@ -31,6 +31,10 @@ struct UserAccounting: Sendable {
     /// Raw mode: per-sender trackers and the send counter when this user became ready.
     var rawTrackers: [Int: SequenceTracker]
     var rawReadyAtCounter: Int?
+    /// Whether the user was ever connected and in its rooms (the run checks count users that never were).
+    var wasEverReady = false
+    /// Whether the user lost a connection during the run (not closed by the runner).
+    var lostConnection = false
 }
 
 extension UserAccounting {

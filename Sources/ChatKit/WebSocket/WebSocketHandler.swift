@@ -133,6 +133,11 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
                 self.fail(code: WebSocketCloseCode.protocolError, reason: "control frame longer than 125 bytes")
             }
         } else {
+            // A TCP error (reset, timeout) ends the connection without a close frame: it is the reason the delegate
+            // hears with 1006, so a load test can say "close 1006 (no close frame): Connection reset by peer".
+            if self.receivedCloseCode == nil && self.receivedCloseReason.isEmpty {
+                self.receivedCloseReason = ConnectErrorDescription.describe(error)
+            }
             context.close(promise: nil)
         }
     }

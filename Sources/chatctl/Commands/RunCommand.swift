@@ -11,9 +11,16 @@ struct RunCommand: AsyncParsableCommand {
             Spawns the scenario's simulated users, plays its phases, checks that every message reached every
             member exactly once and in order, measures latency, prints a summary and exits:
               0  every threshold passed
-              1  a threshold failed
+              1  a threshold or a built-in run check failed
               2  bad usage or an invalid scenario (nothing connected), or an output file could not be written
-              3  the target is unreachable (a failed TLS handshake included)
+              3  the target is unreachable (a failed TLS handshake included), or unusable: no connection could
+                 be made, or every upgrade was refused (HTTP 404 from a wrong path, …)
+
+            Built-in run checks apply to every run, on top of the scenario's thresholds: every user
+            connected, no user lost its connection, no send failed, every planned send went out, every script
+            ran to its end, and the drain finished with nothing outstanding. A scenario that expects faults
+            allows some in its "tolerate" block. Failed connections, lost connections and failed sends are
+            counted by cause (an HTTP status and reason, a close code and reason, a TCP error).
 
             With no target (neither --target nor "target" in the scenario) it starts an embedded ChatKit server
             on a free loopback port and says so. Latency of planned sends is measured from their planned time
@@ -80,7 +87,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print only the summary (no progress lines).")
     var quiet = false
 
-    @Flag(help: "Validate the scenario, print the plan and its fingerprint, and exit without connecting.")
+    @Flag(help: "Validate the scenario, print the plan, its fingerprint and warnings about sends that cannot go out (e.g. say arrivals from users in no room), and exit without connecting.")
     var dryRun = false
 
     @OptionGroup var tls: TLSOptions
@@ -118,10 +125,13 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
 
+        let plan = LoadPlan(scenario: scenario, shard: shard)
         if self.dryRun {
-            print(PlanDescription.describe(LoadPlan(scenario: scenario, shard: shard)))
+            print(PlanDescription.describe(plan))
+            for warning in plan.warnings { print("warning: \(warning)") }
             return
         }
+        for warning in plan.warnings { Console.error("chatctl: warning: \(warning)") }
 
         var liveLog: LiveProgressLog?
         if let live = self.live {
@@ -157,8 +167,10 @@ struct RunCommand: AsyncParsableCommand {
         } catch let error as LoadRunError {
             progress?.finish()
             Console.error("chatctl: \(error)")
-            if case .targetUnreachable = error { throw ExitCode(3) }
-            throw ExitCode(2)
+            switch error {
+            case .targetUnreachable, .targetUnusable: throw ExitCode(3)
+            case .invalid: throw ExitCode(2)
+            }
         }
         progress?.finish()
         liveLog?.close()

@@ -23,8 +23,8 @@ struct UsersOnOneLoop {
     }
 
     /// Connects every user, at once.
-    func connect() async {
-        await LoadRunner.connect(self.users, context: self.context, rampSeconds: 0)
+    func connect() async throws {
+        try await LoadRunner.connect(self.users, context: self.context, loopMetrics: [self.metrics], rampSeconds: 0)
     }
 
     /// Closes every connection with a close handshake, then stops the loop.

@@ -50,6 +50,10 @@ extension LoadReport {
             merged.counters["delivery.lost", default: 0] += missed
         }
         merged.errors = Self.sum(reports.map(\.errors))
+        if reports.contains(where: { $0.failures != nil }) {
+            merged.failures = reports.reduce(into: FailureCauses()) { $0.merge($1.failures ?? FailureCauses()) }
+        }
+        merged.tolerate = reports.lazy.compactMap(\.tolerate).first
         merged.latency = Self.mergeLatency(reports)
         merged.timeSeries = Self.mergeTimeSeries(reports)
         merged.serverStatsBefore = reports.lazy.compactMap(\.serverStatsBefore).first

@@ -8,7 +8,8 @@ import Foundation
 /// and opened anywhere. Every string that comes from the report is escaped (``MarkupEscaping``).
 ///
 /// Ids and classes tests (and people with a browser's inspector) can rely on: `#result` (PASS or FAIL),
-/// `#scenario` (a table with one `tr[data-field]` per fact), `#thresholds` (one `tr.threshold.pass|fail`
+/// `#scenario` (a table with one `tr[data-field]` per fact), `#checks` (one `tr.check.pass|fail` per run check,
+/// `data-check`), `#failures` (one `tr[data-kind]` per failure cause), `#thresholds` (one `tr.threshold.pass|fail`
 /// per rule, `data-metric`), `#chart-latency`, `#chart-messages`, `#chart-users`, `#chart-errors`
 /// (see ``SVGLineChart`` for their inside), `#latency-table` (one `tr[data-family]` per family with
 /// samples), `#counters` (one `tr[data-counter]` per counter) and `#notes`.
@@ -39,6 +40,7 @@ public enum ReportHTML {
 
             """
         html += Self.scenarioSection(report)
+        html += Self.checksSection(report)
         html += Self.thresholdsSection(report)
         html += Self.chartsSection(report)
         html += Self.latencySection(report)
@@ -84,7 +86,7 @@ public enum ReportHTML {
     static func thresholdsSection(_ report: LoadReport) -> String {
         var html = "<section>\n<h2>Thresholds</h2>\n"
         guard !report.thresholds.isEmpty else {
-            return html + "<p id=\"thresholds\" class=\"empty\">No thresholds: the run passes whatever happened.</p>\n"
+            return html + "<p id=\"thresholds\" class=\"empty\">No thresholds: only the run checks decide.</p>\n"
                 + "</section>\n"
         }
         let failed = report.thresholds.filter { !$0.passed }.count

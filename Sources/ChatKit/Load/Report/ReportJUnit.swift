@@ -1,15 +1,17 @@
 import Foundation
 
 /// A load-test report as JUnit XML (`chatctl run|report --junit FILE`), so that CI systems show each
-/// threshold as a test: one `<testsuite>` named after the scenario, one `<testcase>` per threshold, named
-/// after the rule (`delivery.lost == 0`), with a `<failure>` when it did not hold. The suite's properties
+/// threshold as a test: one `<testsuite>` named after the scenario, one `<testcase>` per built-in run check
+/// (classname `chatctl.checks.SCENARIO`, named after the check, e.g. `disconnects`) and one per threshold, named
+/// after the rule (`delivery.lost == 0`), each with a `<failure>` when it did not hold. The suite's properties
 /// carry the seed, the plan fingerprint, the target and the shard, and its `time` is the run's duration.
 /// Every string from the report is escaped (``MarkupEscaping``).
 public enum ReportJUnit {
     public static func render(_ report: LoadReport) -> String {
         let name = MarkupEscaping.escape(report.scenario.name)
-        let failures = report.thresholds.filter { !$0.passed }.count
-        let tests = report.thresholds.count
+        let checks = report.checks ?? []
+        let failures = report.thresholds.filter { !$0.passed }.count + checks.filter { !$0.passed }.count
+        let tests = report.thresholds.count + checks.count
         let time = String(format: "%.3f", report.durationSeconds)
         let timestamp = ISO8601DateFormatter().string(from: report.startedAt)
         var properties: [(String, String)] = [
@@ -29,6 +31,18 @@ public enum ReportJUnit {
             xml += "      <property name=\"\(key)\" value=\"\(MarkupEscaping.escape(value))\"/>\n"
         }
         xml += "    </properties>\n"
+        for check in checks {
+            let open = "    <testcase classname=\"chatctl.checks.\(name)\" name=\"\(MarkupEscaping.escape(check.check))\" "
+                + "time=\"0\""
+            if check.passed {
+                xml += open + "/>\n"
+            } else {
+                let message = MarkupEscaping.escape(check.message)
+                xml += open + ">\n"
+                xml += "      <failure type=\"run check\" message=\"\(message)\">\(message)</failure>\n"
+                xml += "    </testcase>\n"
+            }
+        }
         for result in report.thresholds {
             let caseName = MarkupEscaping.escape(result.rule)
             let open = "    <testcase classname=\"chatctl.thresholds.\(name)\" name=\"\(caseName)\" time=\"0\""
