@@ -60,7 +60,7 @@ final class ChatctlReportTests: XCTestCase {
         XCTAssertTrue(page.hasPrefix("<!DOCTYPE html>"))
         XCTAssertTrue(page.contains(#"<svg id="chart-latency" class="chart""#))
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
-        XCTAssertTrue(xml.contains(#"<testsuite name="synthetic" tests="2" failures="0""#), xml)
+        XCTAssertTrue(xml.contains(#"<testsuite name="synthetic" tests="8" failures="0""#), xml)
     }
 
     func testUnreadableReportsAndBadUsageExitTwoNamingTheFile() async throws {
@@ -214,7 +214,7 @@ final class ChatctlReportTests: XCTestCase {
         XCTAssertEqual(records.map(\.point.messagesIn), report.timeSeries.map(\.messagesIn))
         XCTAssertGreaterThanOrEqual(records.count, 5)
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
-        XCTAssertTrue(xml.contains(#"<testsuite name="live-run" tests="2" failures="0""#), xml)
+        XCTAssertTrue(xml.contains(#"<testsuite name="live-run" tests="8" failures="0""#), xml)
         XCTAssertTrue(xml.contains(#"<testcase classname="chatctl.thresholds.live-run" name="delivery.lost == 0""#))
     }
 

@@ -40,14 +40,18 @@ final class ReportJUnitTests: XCTestCase {
         XCTAssertEqual(parsed["root"] as? String, "testsuites")
         XCTAssertEqual(parsed["suites"] as? Int, 1)
         XCTAssertEqual(parsed["name"] as? String, #"soak <night> & "day""#)
-        XCTAssertEqual(parsed["tests"] as? String, "3")
+        XCTAssertEqual(parsed["tests"] as? String, "9", "6 run checks and 3 thresholds")
         XCTAssertEqual(parsed["failures"] as? String, "2")
         let properties = try XCTUnwrap(parsed["properties"] as? [String: String])
         XCTAssertEqual(properties["seed"], "7")
         XCTAssertEqual(properties["shard"], "2/3")
         XCTAssertEqual(properties["planFingerprint"], "00112233aabbccdd")
 
-        let cases = try XCTUnwrap(parsed["cases"] as? [[String: Any]])
+        let allCases = try XCTUnwrap(parsed["cases"] as? [[String: Any]])
+        XCTAssertEqual(allCases.prefix(6).compactMap { $0["name"] as? String }, RunCheck.allCases.map(\.rawValue))
+        XCTAssertEqual(allCases[0]["classname"] as? String, #"chatctl.checks.soak <night> & "day""#)
+        XCTAssertEqual(allCases[0]["failure"] as? NSNull, NSNull(), "a passing check has no failure element")
+        let cases = Array(allCases.dropFirst(6))
         XCTAssertEqual(cases.compactMap { $0["name"] as? String }, [
             "connect.errors < 20%", "delivery.lost == 0", "latency.broadcast.p99 < 50ms",
         ])

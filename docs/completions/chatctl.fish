@@ -134,7 +134,7 @@ complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_flags_or_option
 complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_flags_or_options "chatctl run" late-threshold' -l 'late-threshold' -d 'A send leaving later than this after its planned time counts as late (generator overload).' -rfka ''
 complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_flags_or_options "chatctl run" shard' -l 'shard' -d 'Run a deterministic share of the users: I/N (1-based).' -rfka ''
 complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_flags_or_options "chatctl run" quiet' -l 'quiet' -d 'Print only the summary (no progress lines).'
-complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_flags_or_options "chatctl run" dry-run' -l 'dry-run' -d 'Validate the scenario, print the plan and its fingerprint, and exit without connecting.'
+complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_flags_or_options "chatctl run" dry-run' -l 'dry-run' -d 'Validate the scenario, print the plan, its fingerprint and warnings about sends that cannot go out (e.g. say arrivals from users in no room), and exit without connecting.'
 complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_flags_or_options "chatctl run" insecure' -l 'insecure' -d 'Do not check the server\'s TLS certificate (wss://, https://): for self-signed test servers only.'
 complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_flags_or_options "chatctl run" ca-file' -l 'ca-file' -d 'Trust only the CA certificates in this PEM file for wss:// and https:// (instead of the system\'s).' -rfka ''
 complete -c 'chatctl' -n '__chatctl_should_offer_completions_for_flags_or_options "chatctl run" version' -l 'version' -d 'Show the version.'
