@@ -61,6 +61,9 @@ struct ChatServerCommand: AsyncParsableCommand {
     @Option(help: "Messages that may wait for one slow client before it is dropped with close 1008.")
     var sendQueue = 1024
 
+    @Option(help: "Bytes of messages (history, room messages, errors, presence) that may wait for one slow client before it is dropped with close 1008 (default 1 MiB; 64 MiB in echo mode).")
+    var sendQueueBytes: Int?
+
     @Option(help: "Requests per second per connection (average); 0 disables the limit.")
     var rateLimit: Double = 0
 
@@ -154,6 +157,9 @@ struct ChatServerCommand: AsyncParsableCommand {
         guard self.maxContentBytes > 0 else { throw ValidationError("--max-content-bytes must be positive") }
         guard self.history >= 0 else { throw ValidationError("--history must be 0 or more") }
         guard self.sendQueue >= 1 else { throw ValidationError("--send-queue must be at least 1") }
+        if let bytes = self.sendQueueBytes, bytes < 1024 {
+            throw ValidationError("--send-queue-bytes must be at least 1024, got \(bytes)")
+        }
         guard self.rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more") }
         guard self.rateBurst >= 1 else { throw ValidationError("--rate-burst must be at least 1") }
         guard self.pingInterval >= 0 else { throw ValidationError("--ping-interval must be 0 or more") }
@@ -228,7 +234,8 @@ struct ChatServerCommand: AsyncParsableCommand {
                 maxMessageBytes: maxMessageBytes,
                 pingInterval: self.pingInterval > 0 ? .fromSeconds(self.pingInterval) : nil,
                 deadPeerTimeout: .fromSeconds(self.pongTimeout),
-                sendQueueLimit: self.sendQueue),
+                sendQueueLimit: self.sendQueue,
+                sendQueueBytes: self.sendQueueBytes ?? (mode == .echo ? 64 * 1024 * 1024 : 1024 * 1024)),
             historySize: self.history,
             maxContentBytes: self.maxContentBytes,
             rateLimitPerSecond: self.rateLimit > 0 ? self.rateLimit : nil,

@@ -20,7 +20,7 @@ function __chatserver_parse_tokens -S
     set -l unparsed_tokens (__chatserver_tokens -pc)
     switch $unparsed_tokens[1]
     case 'chatserver'
-        __chatserver_parse_subcommand 0 'host=' 'port=' 'admin-token=' 'max-message-bytes=' 'mode=' 'echo' 'no-page' 'max-content-bytes=' 'history=' 'send-queue=' 'rate-limit=' 'rate-burst=' 'allowed-origins=+' 'ping-interval=' 'pong-timeout=' 'handshake-timeout=' 'shutdown-timeout=' 'threads=' 'redis=' 'node-id=' 'heartbeat-interval=' 'node-ttl=' 'metrics=' 'delivery-sample-interval=' 'tls-cert=' 'tls-key=' 'log-level=' 'version' 'h/help'
+        __chatserver_parse_subcommand 0 'host=' 'port=' 'admin-token=' 'max-message-bytes=' 'mode=' 'echo' 'no-page' 'max-content-bytes=' 'history=' 'send-queue=' 'send-queue-bytes=' 'rate-limit=' 'rate-burst=' 'allowed-origins=+' 'ping-interval=' 'pong-timeout=' 'handshake-timeout=' 'shutdown-timeout=' 'threads=' 'redis=' 'node-id=' 'heartbeat-interval=' 'node-ttl=' 'metrics=' 'delivery-sample-interval=' 'tls-cert=' 'tls-key=' 'log-level=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __chatserver_parse_subcommand -r 1 'version'
@@ -87,6 +87,7 @@ complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" max-content-bytes' -l 'max-content-bytes' -d 'Longest say/whisper content, in UTF-8 bytes; longer gets error too_long.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" history' -l 'history' -d 'Messages each room keeps and replays to members who join.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" send-queue' -l 'send-queue' -d 'Messages that may wait for one slow client before it is dropped with close 1008.' -rfka ''
+complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" send-queue-bytes' -l 'send-queue-bytes' -d 'Bytes of messages (history, room messages, errors, presence) that may wait for one slow client before it is dropped with close 1008 (default 1 MiB; 64 MiB in echo mode).' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" rate-limit' -l 'rate-limit' -d 'Requests per second per connection (average); 0 disables the limit.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" rate-burst' -l 'rate-burst' -d 'Requests per connection allowed in a burst above --rate-limit.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver"' -l 'allowed-origins' -d 'Origins whose pages may connect (comma-separated or repeated); \'*\' allows any.' -rfka ''

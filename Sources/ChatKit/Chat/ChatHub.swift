@@ -248,10 +248,15 @@ public final class ChatHub: @unchecked Sendable {
                 room.members.values.map {
                     MemberDetail(
                         name: $0.name, remoteAddress: $0.remoteAddress, connectedSince: $0.connectedAt,
-                        rooms: $0.rooms.sorted())
+                        rooms: $0.rooms.sorted(), queuedBytes: $0.connection.queuedBytes)
                 }
             }
         }?.sorted { $0.name < $1.name }
+    }
+
+    /// The connection of the user called `name`, if connected here.
+    func connection(of name: String) -> WebSocketConnection? {
+        self.lock.withLock { self.members[name]?.connection }
     }
 
     /// Number of rooms.
@@ -365,4 +370,6 @@ public struct MemberDetail: Codable, Sendable, Equatable {
     public var remoteAddress: String
     public var connectedSince: Date
     public var rooms: [String]
+    /// Payload bytes waiting in the member's send queue when asked (bounded by `--send-queue-bytes`).
+    public var queuedBytes: Int? = nil
 }

@@ -36,7 +36,8 @@ public struct AutobahnDriver: Sendable {
         self.caseTimeout = caseTimeout
         self.clientConfiguration = ClientConfiguration(
             webSocket: WebSocketConfiguration(
-                maxMessageBytes: 16 * 1024 * 1024, pingInterval: nil, sendQueueLimit: 64 * 1024),
+                maxMessageBytes: 16 * 1024 * 1024, pingInterval: nil, sendQueueLimit: 64 * 1024,
+                sendQueueBytes: .max),
             connectTimeout: connectTimeout)
         self.group = group
     }

@@ -150,6 +150,7 @@ public enum LoadRunner {
         clientConfiguration.connectTimeout = .fromSeconds(scenario.connectTimeoutSeconds)
         clientConfiguration.webSocket.pingInterval = nil  // the server pings; users answer
         clientConfiguration.webSocket.sendQueueLimit = 65_536
+        clientConfiguration.webSocket.sendQueueBytes = .max  // the generator's queue is bounded in frames
         clientConfiguration.tls = options.tls
         let context = LoadRunContext(
             plan: plan, targetURLs: targetURLs, clientConfiguration: clientConfiguration, transport: options.transport,

@@ -21,18 +21,26 @@ public struct WebSocketConfiguration: Sendable {
     /// Default 1024.
     public var sendQueueLimit: Int
 
+    /// Bytes of messages that may wait to be written to this connection (history, room messages, errors,
+    /// presence, all counted by their payload size). A receiver over this budget is a slow consumer, like one
+    /// over ``sendQueueLimit``. One message larger than the whole budget still goes to an empty queue. Pongs are
+    /// not queued: only the latest unanswered one is kept while the socket is not writable. Default 1 MiB.
+    public var sendQueueBytes: Int
+
     /// Creates a configuration; every argument has the documented default.
     public init(
         maxMessageBytes: Int = 64 * 1024,
         pingInterval: TimeAmount? = .seconds(20),
         deadPeerTimeout: TimeAmount = .seconds(10),
         closeTimeout: TimeAmount = .seconds(3),
-        sendQueueLimit: Int = 1024
+        sendQueueLimit: Int = 1024,
+        sendQueueBytes: Int = 1024 * 1024
     ) {
         self.maxMessageBytes = maxMessageBytes
         self.pingInterval = pingInterval
         self.deadPeerTimeout = deadPeerTimeout
         self.closeTimeout = closeTimeout
         self.sendQueueLimit = sendQueueLimit
+        self.sendQueueBytes = sendQueueBytes
     }
 }

@@ -112,6 +112,16 @@ public final class WebSocketConnection: Sendable {
     /// Messages queued and not yet handed to the socket.
     public var queuedMessages: Int { self.outbox.count }
 
+    /// Payload bytes waiting in the send queue (bounded by ``WebSocketConfiguration/sendQueueBytes``).
+    public var queuedBytes: Int { self.outbox.bytes }
+
+    /// Every byte this side holds for the peer: the send queue's payloads, plus what was written to the channel
+    /// and not yet taken by the kernel (frames, pongs and close frames included). Asks the event loop.
+    public func outboundBytes() async -> Int {
+        let buffered = (try? await self.channel.getOption(ChannelOptions.bufferedWritableBytes).get()) ?? 0
+        return self.outbox.bytes + buffered
+    }
+
     /// Completes when the TCP connection is closed.
     public var closeFuture: EventLoopFuture<Void> { self.channel.closeFuture }
 }

@@ -45,6 +45,8 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var fragmentValidator: UTF8StreamValidator?
     private var receivedCloseCode: UInt16?
     private var receivedCloseReason = ""
+    /// The latest ping's payload, not yet answered because the socket was not writable.
+    private var pendingPong: ByteBuffer?
 
     /// Whether a frame arrived since the last keepalive ping was sent: a flag, not a time, so that receiving a
     /// frame reads no clock.
@@ -68,7 +70,10 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
         // Only the loop's drain pass calls this (LoopDrainScheduler.runPass, on this loop): a plain reference,
         // without NIOLoopBound's in-loop check on every drain (a thread-local lookup per delivered copy).
         let handler = LoopOnlyReference(self)
-        let outbox = WebSocketOutbox(limit: self.configuration.sendQueueLimit, eventLoop: context.eventLoop) {
+        let outbox = WebSocketOutbox(
+            limit: self.configuration.sendQueueLimit, byteLimit: self.configuration.sendQueueBytes,
+            eventLoop: context.eventLoop
+        ) {
             handler.value.drainOutbox()
         }
         let connection = WebSocketConnection(
@@ -117,6 +122,11 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         self.isWritable = context.channel.isWritable
         if self.isWritable {
+            if let pong = self.pendingPong, self.closeState == .open {
+                self.pendingPong = nil
+                self.write(opcode: .pong, data: pong, context: context)
+                context.flush()
+            }
             self.drainOutbox()
         }
         context.fireChannelWritabilityChanged()
@@ -210,6 +220,12 @@ final class WebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
         case .ping:
             guard self.closeState == .open else { return }
+            // A peer that pings and never reads must not grow our buffers: while the socket is not writable only
+            // the latest pong is kept (RFC 6455 5.5.3 allows answering only the most recent ping).
+            guard self.isWritable else {
+                self.pendingPong = frame.unmaskedData
+                return
+            }
             self.write(opcode: .pong, data: frame.unmaskedData, context: context)
             context.flush()
         case .pong:

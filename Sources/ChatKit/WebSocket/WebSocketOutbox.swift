@@ -15,6 +15,17 @@ enum WebSocketOutboundItem: Sendable {
     case close(code: UInt16, reason: String)
 }
 
+extension WebSocketOutboundItem {
+    /// The bytes the item holds, counted against the connection's byte budget.
+    var payloadBytes: Int {
+        switch self {
+        case .text(let buffer), .encodedFrame(let buffer), .binary(let buffer): return buffer.readableBytes
+        case .observedText(let buffer, _), .observedEncodedFrame(let buffer, _): return buffer.readableBytes
+        case .close(_, let reason): return reason.utf8.count
+        }
+    }
+}
+
 /// What happened to an item handed to ``WebSocketOutbox/enqueue(_:)``.
 enum WebSocketEnqueueResult: Sendable, Equatable {
     case queued
@@ -34,12 +45,16 @@ final class WebSocketOutbox: @unchecked Sendable {
     private var pending: [WebSocketOutboundItem] = []
     private var drainScheduled = false
     private var isClosed = false
+    /// Payload bytes of the pending items.
+    private var pendingBytes = 0
     private let limit: Int
+    private let byteLimit: Int
     private let scheduler: LoopDrainScheduler
     private let drain: @Sendable () -> Void
 
-    init(limit: Int, eventLoop: EventLoop, drain: @escaping @Sendable () -> Void) {
+    init(limit: Int, byteLimit: Int = .max, eventLoop: EventLoop, drain: @escaping @Sendable () -> Void) {
         self.limit = max(1, limit)
+        self.byteLimit = max(1, byteLimit)
         self.scheduler = LoopDrainScheduler.of(eventLoop)
         self.drain = drain
     }
@@ -49,15 +64,19 @@ final class WebSocketOutbox: @unchecked Sendable {
 
     /// Appends an item; never blocks and never waits for the socket.
     func enqueue(_ item: WebSocketOutboundItem) -> WebSocketEnqueueResult {
+        let bytes = item.payloadBytes
         let (result, schedule): (WebSocketEnqueueResult, Bool) = self.lock.withLock {
             if self.isClosed { return (.closed, false) }
             if case .close = item {
                 // A close always fits: it is how an overflowing connection is ended.
                 self.isClosed = true
-            } else if self.pending.count >= self.limit {
+            } else if self.pending.count >= self.limit
+                || (!self.pending.isEmpty && self.pendingBytes + bytes > self.byteLimit)
+            {
                 return (.overflow, false)
             }
             self.pending.append(item)
+            self.pendingBytes += bytes
             if self.drainScheduled { return (.queued, false) }
             self.drainScheduled = true
             return (.queued, true)
@@ -72,6 +91,7 @@ final class WebSocketOutbox: @unchecked Sendable {
     func takeAll() -> [WebSocketOutboundItem] {
         self.lock.withLock {
             self.drainScheduled = false
+            self.pendingBytes = 0
             let items = self.pending
             self.pending.removeAll(keepingCapacity: self.pending.count <= 64)
             return items
@@ -83,9 +103,13 @@ final class WebSocketOutbox: @unchecked Sendable {
         self.lock.withLock {
             self.isClosed = true
             self.pending.removeAll()
+            self.pendingBytes = 0
         }
     }
 
     /// Items waiting to be written.
     var count: Int { self.lock.withLock { self.pending.count } }
+
+    /// Payload bytes waiting to be written.
+    var bytes: Int { self.lock.withLock { self.pendingBytes } }
 }
