@@ -11,8 +11,10 @@ final class RawServerFramingTests: XCTestCase {
     func testABatchingServerLosesNothing() async throws {
         let users = Self.underSanitizer ? 20 : 50
         let rate = Self.underSanitizer ? 20 : 50
-        let stats = try await self.runRaw(style: "batch", users: users, rate: rate, seconds: 2)
+        // A flush every 100 ms puts about rate / 10 messages in every frame.
+        let stats = try await self.runRaw(style: "batch", flushMilliseconds: 100, users: users, rate: rate, seconds: 2)
         XCTAssertGreaterThan(stats["batchedFrames"] ?? 0, 0, "the server never put two messages in one frame")
+        XCTAssertGreaterThan(stats["lines"] ?? 0, stats["frames"] ?? 0, "not even 1 message a frame on average")
     }
 
     func testAJSONWrappingServerLosesNothing() async throws {
@@ -24,9 +26,13 @@ final class RawServerFramingTests: XCTestCase {
 
     /// Runs `users` raw users sending `rate` messages a second in all for `seconds` against the server of `style`,
     /// checks the counts, and returns what the server says it did.
-    private func runRaw(style: String, users: Int, rate: Int, seconds: Int) async throws -> [String: Int] {
+    private func runRaw(
+        style: String, flushMilliseconds: Int = 20, users: Int, rate: Int, seconds: Int
+    ) async throws -> [String: Int] {
         let server = try ChildProcess(
-            try RepositoryPaths.python(), [RepositoryPaths.interopScript("raw_broadcast_server.py"), "--style", style])
+            try RepositoryPaths.python(),
+            [RepositoryPaths.interopScript("raw_broadcast_server.py"), "--style", style,
+             "--flush-ms", "\(flushMilliseconds)"])
         defer { server.terminate() }
         let port = try await server.firstLine()
         let scenario = try ScenarioParser.parse(Data("""
