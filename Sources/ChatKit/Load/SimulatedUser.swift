@@ -149,8 +149,9 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
                 }
                 if handled { return }
             }
-        } else if measuring, let marker = RawMarker(parsing: bytes) {
-            return self.handleRaw(marker, bytes: bytes.readableBytes, now: now)
+        } else {
+            if measuring { self.handleRawFrame(bytes, now: now) }
+            return
         }
         self.webSocket(connection, didReceiveText: String(decoding: bytes.readableBytesView, as: UTF8.self))
     }
@@ -226,8 +227,8 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
                 if self.unconsumed.count >= Self.unconsumedLimit { self.unconsumed.removeFirst() }
                 self.unconsumed.append(frame)
             }
-        } else if measuring, let marker = RawMarker(parsing: ByteBuffer(string: text)) {
-            self.handleRaw(marker, bytes: 0, now: now)
+        } else if measuring {
+            RawMarkerScanner.forEachMarker(in: ByteBuffer(string: text)) { self.handleRaw($0, now: now) }
         }
     }
 
@@ -338,7 +339,17 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         return self.run.plan.userIndex(named: name()).map(self.run.plan.isLocal) ?? false
     }
 
-    private func handleRaw(_ marker: RawMarker, bytes: Int, now: Int64) {
+    /// Counts a raw text frame: one received frame, holding a message per line, each with at most one marker
+    /// (see ``RawMarkerScanner``).
+    private func handleRawFrame(_ bytes: ByteBuffer, now: Int64) {
+        self.metrics.update {
+            $0.messagesIn += 1
+            $0.bytesIn += bytes.readableBytes
+        }
+        RawMarkerScanner.forEachMarker(in: bytes) { self.handleRaw($0, now: now) }
+    }
+
+    private func handleRaw(_ marker: RawMarker, now: Int64) {
         guard let readyAt = self.rawReadyAtCounter else { return }
         // Delivery counts the sends of this process's users: another shard's GLOBAL number is that process's
         // count, which says nothing of when this user became ready. Their copies still give latency samples.
@@ -351,10 +362,6 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         let latency = now - marker.sentNanoseconds
         let isEcho = marker.sender == self.planned.index
         self.metrics.update {
-            if bytes > 0 {
-                $0.messagesIn += 1
-                $0.bytesIn += bytes
-            }
             if isEcho {
                 $0.answers += 1
                 $0.echoLatency.record(nanoseconds: latency)
@@ -768,7 +775,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
 }
 
 /// The marker chatctl puts at the start of every raw-mode payload: who sent it, its number, when.
-/// `chatctl|SENDER|N|GLOBAL|NANOSECONDS|`.
+/// `chatctl|SENDER|N|GLOBAL|NANOSECONDS|`. A server may echo it anywhere in a line: ``RawMarkerScanner`` finds it.
 struct RawMarker: Equatable {
     var sender: Int
     var senderNumber: Int
@@ -796,7 +803,8 @@ struct RawMarker: Equatable {
             for field in 0..<4 {
                 var value: Int64 = 0
                 var digits = 0
-                while index < bytes.count, (0x30...0x39).contains(bytes[index]), digits < 19 {
+                // At most 18 digits: 19 nines overflow Int64 (a server's garbage must not crash the generator).
+                while index < bytes.count, (0x30...0x39).contains(bytes[index]), digits < 18 {
                     value = value * 10 + Int64(bytes[index] - 0x30)
                     digits += 1
                     index += 1
