@@ -169,8 +169,14 @@ public enum LoadRunner {
             series.phase = "connect"
             await Self.connect(users, context: context, rampSeconds: 0)
         }
+        // The load window, for the generator's CPU utilization: from the first phase after connecting to the end
+        // of the drain.
+        var loadWindowStart: (cpu: Double, nanoseconds: Int64)?
         for (phaseIndex, phase) in scenario.phases.enumerated() {
             series.phase = phase.kind
+            if loadWindowStart == nil, phase.kind != "rampUp" {
+                loadWindowStart = (ProcessUsage.cpuSeconds(), LoadRunContext.now())
+            }
             switch phase {
             case .rampUp(let seconds):
                 await Self.connect(users, context: context, rampSeconds: seconds)
@@ -184,6 +190,12 @@ public enum LoadRunner {
         }
         series.phase = "drain"
         await Self.drain(users, loopMetrics, sharded: plan.isSharded, maxSeconds: scenario.drainSeconds)
+        let cpuUtilization = loadWindowStart.flatMap { start -> Double? in
+            let wallSeconds = Double(LoadRunContext.now() - start.nanoseconds) / 1e9
+            guard wallSeconds > 0 else { return nil }
+            let utilization = (ProcessUsage.cpuSeconds() - start.cpu) / (wallSeconds * Double(System.coreCount))
+            return (utilization * 1000).rounded() / 1000
+        }
 
         // Stop counting, gather, tear down.
         context.measuring.store(false, ordering: .relaxed)
@@ -218,6 +230,8 @@ public enum LoadRunner {
                 "broadcast": .init(metrics.broadcastLatency), "whisper": .init(metrics.whisperLatency),
                 "echo": .init(metrics.echoLatency), "connect": .init(metrics.connectLatency),
                 "fanoutSpread": .init(metrics.fanoutSpread),
+                "broadcastFromSend": .init(metrics.broadcastFromSend), "whisperFromSend": .init(metrics.whisperFromSend),
+                "echoFromSend": .init(metrics.echoFromSend),
             ],
             errors: metrics.errors, timeSeries: series.points, thresholds: [], passed: true,
             serverStatsBefore: statsBefore, serverStatsAfter: statsAfter,
@@ -225,13 +239,15 @@ public enum LoadRunner {
                 sends: metrics.sends, lateSends: metrics.lateSends, lateThresholdSeconds: options.lateThresholdSeconds,
                 maxSendLagSeconds: Double(metrics.maxSendLagNanoseconds) / 1e9, failedSends: metrics.failedSends,
                 cpuSeconds: ProcessUsage.cpuSeconds() - cpuAtStart, peakResidentBytes: ProcessUsage.peakResidentBytes(),
-                residentBytesAtStart: residentAtStart),
+                residentBytesAtStart: residentAtStart, cpuUtilization: cpuUtilization, cpuCores: System.coreCount),
             notes: (embedded ? ["The embedded server ran in this process: generator CPU and memory include it."] : []) + [
                 "Latency of planned sends is measured from the planned send time, not from when the generator got "
-                    + "round to sending (coordinated-omission correction, as wrk2 does).",
+                    + "round to sending (coordinated-omission correction, as wrk2 does); the *FromSend families time "
+                    + "the same copies from the actual send time, without the generator's own lag.",
                 "Delivery is counted from each member's joined seq to its left seq (or the room's last seq).",
             ])
         if plan.isSharded && scenario.wireProtocol == .chat { report.roomTails = RoomTail.tails(accounts) }
+        report.refreshGeneratorWarning()
         report.evaluate(Threshold.merging(scenario.thresholds, overrides: options.thresholdOverrides))
         return report
     }

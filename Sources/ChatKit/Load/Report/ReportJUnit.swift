@@ -3,7 +3,8 @@ import Foundation
 /// A load-test report as JUnit XML (`chatctl run|report --junit FILE`), so that CI systems show each
 /// threshold as a test: one `<testsuite>` named after the scenario, one `<testcase>` per threshold, named
 /// after the rule (`delivery.lost == 0`), with a `<failure>` when it did not hold. The suite's properties
-/// carry the seed, the plan fingerprint, the target and the shard, and its `time` is the run's duration.
+/// carry the seed, the plan fingerprint, the target and the shard, and its `time` is the run's duration. The
+/// report's warnings, if any, are the suite's `<system-out>`, one `WARNING …` line each.
 /// Every string from the report is escaped (``MarkupEscaping``).
 public enum ReportJUnit {
     public static func render(_ report: LoadReport) -> String {
@@ -43,6 +44,11 @@ public enum ReportJUnit {
                     + "</failure>\n"
                 xml += "    </testcase>\n"
             }
+        }
+        if let warnings = report.warnings, !warnings.isEmpty {
+            // The report's warnings (e.g. a generator that fell behind), where CI shows a suite's output.
+            xml += "    <system-out>" + MarkupEscaping.escape(warnings.map { "WARNING \($0)" }.joined(separator: "\n"))
+                + "</system-out>\n"
         }
         xml += "  </testsuite>\n</testsuites>\n"
         return xml
