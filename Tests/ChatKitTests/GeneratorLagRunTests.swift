@@ -31,13 +31,24 @@ final class GeneratorLagRunTests: XCTestCase {
     }
 
     func testAFrozenGeneratorIsNamedAndItsActualSendLatencyStaysLow() async throws {
+        try await self.freezeGenerator(protocol: .chat)
+    }
+
+    /// The same with raw markers, against a plain broadcast server.
+    func testAFrozenRawGeneratorIsNamedAndItsActualSendLatencyStaysLow() async throws {
+        try await self.freezeGenerator(protocol: .raw)
+    }
+
+    /// Runs chatctl against a healthy server, freezes it for 2 s once it is sending, and checks what it reports.
+    private func freezeGenerator(protocol wireProtocol: LoadProtocol) async throws {
         let live = SyntheticReports.temporaryPath(".jsonl")
         let out = SyntheticReports.temporaryPath(".json")
-        let scenario = try self.scenarioFile(seconds: 6)
-        try await withServer { server in
+        let scenario = try self.scenarioFile(seconds: 5)
+        try await withServer({ if wireProtocol == .raw { $0.mode = .broadcast } }) { server in
             let child = try ChildProcess(
                 try RepositoryPaths.binary("chatctl"),
-                ["run", scenario, "--target", server.url, "--live", live, "--out", out, "--quiet"])
+                ["run", scenario, "--target", server.url, "--live", live, "--out", out, "--quiet",
+                 "--protocol", wireProtocol.rawValue])
             child.closeStdin()
             try await eventually("sends in the --live file", timeout: .seconds(60)) {
                 self.liveShowsSends(live) || !child.process.isRunning
