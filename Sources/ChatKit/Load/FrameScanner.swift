@@ -15,9 +15,12 @@ struct ScannedFrame {
     /// The user a `presence` frame is about.
     var name: Range<Int>?
     var seq: Int?
-    /// Sender index and planned send time, when the `id` is one this generator wrote (`S.N.T` or `wS.N.T`).
+    /// Sender index and planned send time, when the `id` is one this generator wrote (`S.N.T.L` or `wS.N.T.L`;
+    /// `S.N.T` from older generators).
     var sender: Int?
     var sentAt: Int64?
+    /// How long after `sentAt` the send actually went out (`L`; 0 when the id has no lag).
+    var sendLag: Int64 = 0
 }
 
 /// A small JSON object scanner for the server's frames. It handles any valid JSON (nested values and
@@ -172,21 +175,24 @@ enum FrameScanner {
             }
         }
 
-        /// `S.N.T` or `wS.N.T` → (S, T), read from the bytes.
-        func generatorID(_ range: Range<Int>) -> (Int, Int64)? {
+        /// `S.N.T.L` or `wS.N.T.L` → (S, T, L), read from the bytes; `S.N.T` gives L = 0.
+        func generatorID(_ range: Range<Int>) -> (sender: Int, sentAt: Int64, lag: Int64)? {
             var index = range.lowerBound
             if index < range.upperBound, self.bytes[index] == 0x77 { index += 1 }  // "w"
             var field = 0
-            var sender: Int64 = 0
-            var sentAt: Int64 = 0
+            var fields: (sender: Int64, sentAt: Int64, lag: Int64) = (0, 0, 0)
             var value: Int64 = 0
             var digits = 0
             while index <= range.upperBound {
                 let byte: UInt8 = index < range.upperBound ? self.bytes[index] : 0x2E
                 if byte == 0x2E {
-                    guard digits > 0, field < 3 else { return nil }
-                    if field == 0 { sender = value }
-                    if field == 2 { sentAt = value }
+                    guard digits > 0, field < 4 else { return nil }
+                    switch field {
+                    case 0: fields.sender = value
+                    case 2: fields.sentAt = value
+                    case 3: fields.lag = value
+                    default: break
+                    }
                     field += 1
                     value = 0
                     digits = 0
@@ -198,8 +204,8 @@ enum FrameScanner {
                 }
                 index += 1
             }
-            guard field == 3 else { return nil }
-            return (Int(sender), sentAt)
+            guard field == 3 || field == 4 else { return nil }
+            return (Int(fields.sender), fields.sentAt, fields.lag)
         }
 
         mutating func frame() -> ScannedFrame? {
@@ -230,9 +236,10 @@ enum FrameScanner {
                     guard !escaped, let type = self.kind(value) else { return nil }
                     kind = type
                 case .id:
-                    if !escaped, let (sender, sentAt) = self.generatorID(value) {
-                        frame.sender = sender
-                        frame.sentAt = sentAt
+                    if !escaped, let id = self.generatorID(value) {
+                        frame.sender = id.sender
+                        frame.sentAt = id.sentAt
+                        frame.sendLag = id.lag
                     }
                 case .room, .from, .to, .name:
                     if escaped { return nil }

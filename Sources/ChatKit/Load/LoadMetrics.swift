@@ -38,9 +38,14 @@ public struct LoadMetrics: Sendable, Equatable {
     /// Largest delay between a send's planned time and the moment it went out, in nanoseconds.
     public var maxSendLagNanoseconds: Int64 = 0
 
+    /// Latency of sends from their planned time (the coordinated-omission-corrected headline).
     public var broadcastLatency = LatencyHistogram()
     public var whisperLatency = LatencyHistogram()
     public var echoLatency = LatencyHistogram()
+    /// The same copies timed from the moment their send actually went out: without the generator's own lag.
+    public var broadcastFromSend = LatencyHistogram()
+    public var whisperFromSend = LatencyHistogram()
+    public var echoFromSend = LatencyHistogram()
     public var connectLatency = LatencyHistogram()
     public var fanoutSpread = LatencyHistogram()
 
@@ -77,11 +82,33 @@ public struct LoadMetrics: Sendable, Equatable {
         self.broadcastLatency.merge(other.broadcastLatency)
         self.whisperLatency.merge(other.whisperLatency)
         self.echoLatency.merge(other.echoLatency)
+        self.broadcastFromSend.merge(other.broadcastFromSend)
+        self.whisperFromSend.merge(other.whisperFromSend)
+        self.echoFromSend.merge(other.echoFromSend)
         self.connectLatency.merge(other.connectLatency)
         self.fanoutSpread.merge(other.fanoutSpread)
     }
 
     public var errorTotal: Int { self.errors.values.reduce(0, +) }
+
+    /// The latency families of sends' copies, each timed twice.
+    enum CopyFamily { case broadcast, whisper, echo }
+
+    /// Records one copy's latency: `fromPlanned` from its send's planned time (the headline), `fromSend` from the
+    /// moment the send actually went out.
+    mutating func recordCopy(_ family: CopyFamily, fromPlanned: Int64, fromSend: Int64) {
+        switch family {
+        case .broadcast:
+            self.broadcastLatency.record(nanoseconds: fromPlanned)
+            self.broadcastFromSend.record(nanoseconds: fromSend)
+        case .whisper:
+            self.whisperLatency.record(nanoseconds: fromPlanned)
+            self.whisperFromSend.record(nanoseconds: fromSend)
+        case .echo:
+            self.echoLatency.record(nanoseconds: fromPlanned)
+            self.echoFromSend.record(nanoseconds: fromSend)
+        }
+    }
 }
 
 /// The metrics one event loop's users write to: the current one-second interval, and the total of the

@@ -17,8 +17,10 @@ extension LoadReport {
         lines.append(String(format: "duration   %.1f s   plan %@", self.durationSeconds, self.scenario.planFingerprint))
         lines.append("")
         lines.append(Self.row(["latency", "count", "p50", "p90", "p99", "p99.9", "max"]))
-        for (label, key) in [("broadcast", "broadcast"), ("whisper", "whisper"), ("echo", "echo"), ("connect", "connect"),
-                             ("fan-out spread", "fanoutSpread")] {
+        // Copies of sends are timed from the planned send time, then ("  from send") from the actual one.
+        for (label, key) in [("broadcast", "broadcast"), ("  from send", "broadcastFromSend"), ("whisper", "whisper"),
+                             ("  from send", "whisperFromSend"), ("echo", "echo"), ("  from send", "echoFromSend"),
+                             ("connect", "connect"), ("fan-out spread", "fanoutSpread")] {
             guard let summary = self.latency[key], summary.count > 0 else { continue }
             lines.append(Self.row([
                 label, "\(summary.count)", Self.time(summary.p50), Self.time(summary.p90), Self.time(summary.p99),
@@ -51,9 +53,12 @@ extension LoadReport {
         }
         let errors = self.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         lines.append("errors       " + (errors.isEmpty ? "none" : errors.joined(separator: "  ")))
-        lines.append(String(
-            format: "generator    cpu %.2f s  peak memory %.0f MB", self.generator.cpuSeconds,
-            Double(self.generator.peakResidentBytes) / 1_048_576))
+        let utilization = self.generator.cpuUtilization.map {
+            String(format: " (%.0f%% of %d cores in the load window)", $0 * 100, self.generator.cpuCores ?? 1)
+        } ?? ""
+        lines.append(
+            String(format: "generator    cpu %.2f s", self.generator.cpuSeconds) + utilization
+                + String(format: "  peak memory %.0f MB", Double(self.generator.peakResidentBytes) / 1_048_576))
         if let before = self.serverStatsBefore, let after = self.serverStatsAfter {
             lines.append("server       messages in +\(after.messagesIn - before.messagesIn)  out +\(after.messagesOut - before.messagesOut)"
                 + "  slow consumers dropped +\(after.slowConsumersDropped - before.slowConsumersDropped)")
@@ -75,6 +80,10 @@ extension LoadReport {
             for check in checks {
                 lines.append("  \(verdict(check.passed))  \(check.message)")
             }
+        }
+        if let warnings = self.warnings, !warnings.isEmpty {
+            lines.append("")
+            lines += warnings.map { "WARNING \($0)" }
         }
         if !self.thresholds.isEmpty {
             lines.append("")

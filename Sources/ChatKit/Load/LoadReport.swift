@@ -9,7 +9,9 @@ public struct LoadReport: Codable, Sendable, Equatable {
     public var durationSeconds: Double
     /// Every counter of ``LoadMetricCatalog/counters``, plus `errors.total`.
     public var counters: [String: Int]
-    /// Latency families (`broadcast`, `whisper`, `echo`, `connect`, `fanoutSpread`).
+    /// Latency families (`broadcast`, `whisper`, `echo`, `connect`, `fanoutSpread`), and the copies of sends
+    /// timed from the actual send time (`broadcastFromSend`, `whisperFromSend`, `echoFromSend`; absent in older
+    /// reports).
     public var latency: [String: LatencySummary]
     /// `error` frames and failures, by code.
     public var errors: [String: Int]
@@ -29,6 +31,9 @@ public struct LoadReport: Codable, Sendable, Equatable {
     public var serverStatsAfter: ServerStats.Snapshot?
     public var generator: GeneratorSummary
     public var notes: [String]
+    /// What a reader must not miss, one sentence each: e.g. that the generator fell behind (see
+    /// ``generatorWarning()``). Absent (nil) in older reports and when there is nothing to say.
+    public var warnings: [String]? = nil
     /// Shards only (`--shard`): each room's last seq as this shard's members saw it, and who was expected up
     /// to it, so that a merge counts delivery up to the whole run's last seq.
     public var roomTails: [String: RoomTail]? = nil
@@ -128,11 +133,23 @@ public struct LoadReport: Codable, Sendable, Equatable {
         /// any simulated user existed; absent in older reports. The generator's memory per user is
         /// `(peakResidentBytes - residentBytesAtStart) / users`.
         public var residentBytesAtStart: Int?
+        /// CPU seconds the process used in the load window (from the end of the connect or ramp-up to the end of
+        /// the drain) over that window's wall seconds × ``cpuCores``: 1 means every core was busy the whole
+        /// time. Absent in older reports and when the run had no phase after connecting.
+        public var cpuUtilization: Double? = nil
+        /// The cores ``cpuUtilization`` is taken of (those of the machine chatctl ran on).
+        public var cpuCores: Int? = nil
     }
 
     /// The value of a metric named as in thresholds (`latency.broadcast.p99`, `delivery.lost`, `errors.CODE`).
     public func metric(_ name: String) -> Double? {
         if let counter = self.counters[name] { return Double(counter) }
+        switch name {
+        case "generator.lateRatio": return self.generator.lateRatio
+        case "generator.cpuUtilization": return self.generator.cpuUtilization ?? 0
+        case "generator.maxLag": return self.generator.maxSendLagSeconds
+        default: break
+        }
         if name.hasPrefix("errors.") { return Double(self.errors[String(name.dropFirst("errors.".count))] ?? 0) }
         guard LoadMetricCatalog.isTime(name) else { return nil }
         let statistic = name.hasSuffix(".p99.9") ? "p99.9" : String(name.split(separator: ".").last ?? "")
@@ -141,9 +158,12 @@ public struct LoadReport: Codable, Sendable, Equatable {
         return self.latency[key]?.value(of: statistic) ?? 0
     }
 
-    /// `latency.broadcast` → `broadcast`, `fanout.spread` → `fanoutSpread`.
+    /// `latency.broadcast` → `broadcast`, `fanout.spread` → `fanoutSpread`,
+    /// `latency.broadcast.fromSend` → `broadcastFromSend`.
     static func latencyKey(forFamily family: String) -> String {
-        family == "fanout.spread" ? "fanoutSpread" : String(family.dropFirst("latency.".count))
+        if family == "fanout.spread" { return "fanoutSpread" }
+        let name = family.dropFirst("latency.".count)
+        return name.hasSuffix(".fromSend") ? name.dropLast(".fromSend".count) + "FromSend" : String(name)
     }
 
     /// Evaluates `thresholds` and the built-in run checks against this report's metrics, setting ``thresholds``,

@@ -181,8 +181,14 @@ public enum LoadRunner {
             try? await group.shutdownGracefully()
             throw error
         }
+        // The load window, for the generator's CPU utilization: from the first phase after connecting to the end
+        // of the drain.
+        var loadWindowStart: (cpu: Double, nanoseconds: Int64)?
         for (phaseIndex, phase) in scenario.phases.enumerated() {
             series.phase = phase.kind
+            if loadWindowStart == nil, phase.kind != "rampUp" {
+                loadWindowStart = (ProcessUsage.cpuSeconds(), LoadRunContext.now())
+            }
             switch phase {
             case .rampUp(let seconds):
                 do {
@@ -203,6 +209,12 @@ public enum LoadRunner {
         series.phase = "drain"
         let outstanding = await Self.drain(
             users, loopMetrics, sharded: plan.isSharded, maxSeconds: scenario.drainSeconds)
+        let cpuUtilization = loadWindowStart.flatMap { start -> Double? in
+            let wallSeconds = Double(LoadRunContext.now() - start.nanoseconds) / 1e9
+            guard wallSeconds > 0 else { return nil }
+            let utilization = (ProcessUsage.cpuSeconds() - start.cpu) / (wallSeconds * Double(System.coreCount))
+            return (utilization * 1000).rounded() / 1000
+        }
 
         // Stop counting, gather, tear down.
         context.measuring.store(false, ordering: .relaxed)
@@ -245,6 +257,8 @@ public enum LoadRunner {
                 "broadcast": .init(metrics.broadcastLatency), "whisper": .init(metrics.whisperLatency),
                 "echo": .init(metrics.echoLatency), "connect": .init(metrics.connectLatency),
                 "fanoutSpread": .init(metrics.fanoutSpread),
+                "broadcastFromSend": .init(metrics.broadcastFromSend), "whisperFromSend": .init(metrics.whisperFromSend),
+                "echoFromSend": .init(metrics.echoFromSend),
             ],
             errors: metrics.errors, timeSeries: series.points, thresholds: [],
             failures: metrics.failures, tolerate: scenario.tolerate.limits.isEmpty ? nil : scenario.tolerate, passed: true,
@@ -253,13 +267,17 @@ public enum LoadRunner {
                 sends: metrics.sends, lateSends: metrics.lateSends, lateThresholdSeconds: options.lateThresholdSeconds,
                 maxSendLagSeconds: Double(metrics.maxSendLagNanoseconds) / 1e9, failedSends: metrics.failedSends,
                 cpuSeconds: ProcessUsage.cpuSeconds() - cpuAtStart, peakResidentBytes: ProcessUsage.peakResidentBytes(),
-                residentBytesAtStart: residentAtStart),
+                residentBytesAtStart: residentAtStart, cpuUtilization: cpuUtilization, cpuCores: System.coreCount),
             notes: (embedded ? ["The embedded server ran in this process: generator CPU and memory include it."] : []) + [
                 "Latency of planned sends is measured from the planned send time, not from when the generator got "
-                    + "round to sending (coordinated-omission correction, as wrk2 does).",
+                    + "round to sending (coordinated-omission correction, as wrk2 does); the *FromSend families time "
+                    + "the same copies from the actual send time, without the generator's own lag.",
                 "Delivery is counted from each member's joined seq to its left seq (or the room's last seq).",
             ])
         if plan.isSharded && scenario.wireProtocol == .chat { report.roomTails = RoomTail.tails(accounts) }
+        let planWarnings = plan.warnings
+        if !planWarnings.isEmpty { report.warnings = planWarnings.map { "plan: \($0)" } }
+        report.refreshGeneratorWarning()
         report.evaluate(Threshold.merging(scenario.thresholds, overrides: options.thresholdOverrides))
         return report
     }

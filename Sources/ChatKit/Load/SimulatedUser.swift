@@ -160,6 +160,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     private func handleScanned(_ frame: ScannedFrame, in bytes: UnsafeRawBufferPointer, now: Int64, measuring: Bool) {
         guard measuring else { return }
         let latency = frame.sentAt.map { now - $0 }
+        let fromSend = (latency ?? 0) - frame.sendLag
         switch frame.kind {
         case .message:
             if let room = frame.room, let seq = frame.seq {
@@ -173,9 +174,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
                 $0.messagesIn += 1
                 $0.bytesIn += bytes.count
                 if isEcho { $0.answers += 1 }
-                if let latency {
-                    if isEcho { $0.echoLatency.record(nanoseconds: latency) } else { $0.broadcastLatency.record(nanoseconds: latency) }
-                }
+                if let latency { $0.recordCopy(isEcho ? .echo : .broadcast, fromPlanned: latency, fromSend: fromSend) }
             }
         case .whisper:
             let toMe = frame.to.map { FrameScanner.bytes(bytes, at: $0, equal: self.nameBytes) } ?? false
@@ -187,7 +186,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
                 if fromMe { $0.answers += 1 }
                 if toMe {
                     $0.whispersDelivered += 1
-                    if let latency { $0.whisperLatency.record(nanoseconds: latency) }
+                    if let latency { $0.recordCopy(.whisper, fromPlanned: latency, fromSend: fromSend) }
                 } else if leak {
                     $0.whisperLeaks += 1
                 }
@@ -294,25 +293,30 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
             if message.seq % FanoutTracker.sampleEvery == 0 {
                 self.run.fanout.record(room: message.room, seq: message.seq, atNanoseconds: now)
             }
-            if let id = message.id, let (sender, sentAt) = Self.parseID(id) {
-                let latency = now - sentAt
-                if sender == self.planned.index {
+            if let id = message.id, let parsed = Self.parseID(id) {
+                let latency = now - parsed.sentAt
+                if parsed.sender == self.planned.index {
                     self.metrics.update {
                         $0.answers += 1
-                        $0.echoLatency.record(nanoseconds: latency)
+                        $0.recordCopy(.echo, fromPlanned: latency, fromSend: latency - parsed.lag)
                     }
                 } else {
-                    self.metrics.update { $0.broadcastLatency.record(nanoseconds: latency) }
+                    self.metrics.update {
+                        $0.recordCopy(.broadcast, fromPlanned: latency, fromSend: latency - parsed.lag)
+                    }
                 }
             }
         case .whisper(let whisper):
             guard measuring else { return }
-            let sentAt = whisper.id.flatMap(Self.parseID)?.sentAt
+            let parsed = whisper.id.flatMap(Self.parseID)
             if whisper.from == self.name { self.metrics.update { $0.answers += 1 } }
             if whisper.to == self.name {
                 self.metrics.update {
                     $0.whispersDelivered += 1
-                    if let sentAt { $0.whisperLatency.record(nanoseconds: now - sentAt) }
+                    if let parsed {
+                        let latency = now - parsed.sentAt
+                        $0.recordCopy(.whisper, fromPlanned: latency, fromSend: latency - parsed.lag)
+                    }
                 }
             } else if whisper.from != self.name {
                 self.metrics.update { $0.whisperLeaks += 1 }
@@ -360,24 +364,31 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
             }
         }
         let latency = now - marker.sentNanoseconds
+        let fromSend = latency - marker.lagNanoseconds
         let isEcho = marker.sender == self.planned.index
         self.metrics.update {
-            if isEcho {
-                $0.answers += 1
-                $0.echoLatency.record(nanoseconds: latency)
-            } else {
-                $0.broadcastLatency.record(nanoseconds: latency)
-            }
+            if isEcho { $0.answers += 1 }
+            $0.recordCopy(isEcho ? .echo : .broadcast, fromPlanned: latency, fromSend: fromSend)
         }
     }
 
-    /// `sender.count.sentNanoseconds` ids, as this generator writes them.
-    static func parseID(_ id: String) -> (sender: Int, sentAt: Int64)? {
-        let parts = id.split(separator: ".")
-        guard parts.count == 3, let sender = Int(parts[0].drop { $0 == "w" }), let sentAt = Int64(parts[2]) else {
-            return nil
-        }
-        return (sender, sentAt)
+    /// `sender.count.plannedNanoseconds.lagNanoseconds` ids (`w` before whispers'), as this generator writes
+    /// them; an id without the lag (`sender.count.plannedNanoseconds`) has lag 0.
+    static func parseID(_ id: String) -> (sender: Int, sentAt: Int64, lag: Int64)? {
+        let parts = id.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 || parts.count == 4, let sender = Int(parts[0].drop { $0 == "w" }),
+            let sentAt = Int64(parts[2])
+        else { return nil }
+        guard parts.count == 4 else { return (sender, sentAt, 0) }
+        guard let lag = Int64(parts[3]) else { return nil }
+        return (sender, sentAt, lag)
+    }
+
+    /// The id of a send planned at `scheduledNanoseconds` going out at `sentNanoseconds`: it carries both, so the
+    /// copies can be timed from either.
+    private func sendID(prefix: String, scheduledNanoseconds: Int64, sentNanoseconds: Int64) -> String {
+        let lag = max(0, sentNanoseconds - scheduledNanoseconds)
+        return "\(prefix)\(self.planned.index).\(self.sentCount).\(scheduledNanoseconds).\(lag)"
     }
 
     // MARK: Sending
@@ -406,8 +417,10 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         }
     }
 
-    /// Sends one room message planned for `scheduledNanoseconds` (its latency is measured from then).
+    /// Sends one room message planned for `scheduledNanoseconds` (its latency is measured from then, and from
+    /// the moment it actually goes out).
     func say(room: String?, content: MessageContent, scheduledNanoseconds: Int64) {
+        let sentNanoseconds = LoadRunContext.now()
         guard let connection = self.connection else {
             self.failedSend(SendFailure.notConnected)
             return
@@ -419,21 +432,23 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
                 return
             }
             self.sentCount += 1
-            let id = "\(self.planned.index).\(self.sentCount).\(scheduledNanoseconds)"
+            let id = self.sendID(prefix: "", scheduledNanoseconds: scheduledNanoseconds, sentNanoseconds: sentNanoseconds)
             text = ClientFrame.say(room: room, content: self.filler(content, reserved: id.utf8.count + 40), id: id).encoded()
         } else {
             self.sentCount += 1
             let number = self.run.rawSendCounter.wrappingIncrementThenLoad(ordering: .relaxed)
             let marker = RawMarker(
                 sender: self.planned.index, senderNumber: self.sentCount, globalNumber: number,
-                sentNanoseconds: scheduledNanoseconds)
+                sentNanoseconds: scheduledNanoseconds, lagNanoseconds: max(0, sentNanoseconds - scheduledNanoseconds))
             text = marker.text + self.filler(content, reserved: marker.text.utf8.count)
         }
-        self.record(connection.send(text: text), bytes: text.utf8.count, scheduledNanoseconds: scheduledNanoseconds)
+        self.record(
+            connection.send(text: text), bytes: text.utf8.count, lag: sentNanoseconds - scheduledNanoseconds)
     }
 
     /// Sends one whisper to user `targetIndex`, if that user is connected.
     func whisper(to targetIndex: Int, content: MessageContent, scheduledNanoseconds: Int64) {
+        let sentNanoseconds = LoadRunContext.now()
         guard let connection = self.connection, self.isChat else {
             self.failedSend(SendFailure.notConnected)
             return
@@ -444,18 +459,18 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         }
         self.sentCount += 1
         let target = self.run.plan.users[targetIndex].name
-        let id = "w\(self.planned.index).\(self.sentCount).\(scheduledNanoseconds)"
+        let id = self.sendID(prefix: "w", scheduledNanoseconds: scheduledNanoseconds, sentNanoseconds: sentNanoseconds)
         let text = ClientFrame.whisper(
             to: target, content: self.filler(content, reserved: id.utf8.count + 40), id: id
         ).encoded()
         let result = connection.send(text: text)
         if result == .queued { self.metrics.update { $0.whispersSent += 1 } }
-        self.record(result, bytes: text.utf8.count, scheduledNanoseconds: scheduledNanoseconds)
+        self.record(result, bytes: text.utf8.count, lag: sentNanoseconds - scheduledNanoseconds)
     }
 
-    private func record(_ result: WebSocketSendResult, bytes: Int, scheduledNanoseconds: Int64) {
+    /// Counts a send that went out `lag` nanoseconds after its planned time.
+    private func record(_ result: WebSocketSendResult, bytes: Int, lag: Int64) {
         let now = LoadRunContext.now()
-        let lag = now - scheduledNanoseconds
         let late = lag > self.run.lateThresholdNanoseconds
         let failure = result == .queueFull ? SendFailure.queueFull : SendFailure.connectionClosed
         let seconds = self.secondsIntoRun(now)
@@ -774,33 +789,40 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     }
 }
 
-/// The marker chatctl puts at the start of every raw-mode payload: who sent it, its number, when.
-/// `chatctl|SENDER|N|GLOBAL|NANOSECONDS|`. A server may echo it anywhere in a line: ``RawMarkerScanner`` finds it.
+/// The marker chatctl puts at the start of every raw-mode payload: who sent it, its number, when it was planned
+/// and how late it went out. `chatctl|SENDER|N|GLOBAL|NANOSECONDS|LAG|`. A server may echo it anywhere in a line:
+/// ``RawMarkerScanner`` finds it.
 struct RawMarker: Equatable {
     var sender: Int
     var senderNumber: Int
     var globalNumber: Int
+    /// The planned send time.
     var sentNanoseconds: Int64
+    /// How long after `sentNanoseconds` the send actually went out.
+    var lagNanoseconds: Int64
 
-    var text: String { "chatctl|\(self.sender)|\(self.senderNumber)|\(self.globalNumber)|\(self.sentNanoseconds)|" }
+    var text: String {
+        "chatctl|\(self.sender)|\(self.senderNumber)|\(self.globalNumber)|\(self.sentNanoseconds)|\(self.lagNanoseconds)|"
+    }
 
-    init(sender: Int, senderNumber: Int, globalNumber: Int, sentNanoseconds: Int64) {
+    init(sender: Int, senderNumber: Int, globalNumber: Int, sentNanoseconds: Int64, lagNanoseconds: Int64 = 0) {
         self.sender = sender
         self.senderNumber = senderNumber
         self.globalNumber = globalNumber
         self.sentNanoseconds = sentNanoseconds
+        self.lagNanoseconds = lagNanoseconds
     }
 
     private static let prefix: [UInt8] = Array("chatctl|".utf8)
 
     /// Reads the marker at the start of a payload, from its bytes.
     init?(parsing buffer: ByteBuffer) {
-        let parsed: (Int64, Int64, Int64, Int64)? = buffer.withUnsafeReadableBytes { bytes in
+        let parsed: (Int64, Int64, Int64, Int64, Int64)? = buffer.withUnsafeReadableBytes { bytes in
             let prefix = RawMarker.prefix
             guard bytes.count > prefix.count, bytes.prefix(prefix.count).elementsEqual(prefix) else { return nil }
-            var fields: (Int64, Int64, Int64, Int64) = (0, 0, 0, 0)
+            var fields: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
             var index = prefix.count
-            for field in 0..<4 {
+            for field in 0..<5 {
                 var value: Int64 = 0
                 var digits = 0
                 // At most 18 digits: 19 nines overflow Int64 (a server's garbage must not crash the generator).
@@ -815,12 +837,15 @@ struct RawMarker: Equatable {
                 case 0: fields.0 = value
                 case 1: fields.1 = value
                 case 2: fields.2 = value
-                default: fields.3 = value
+                case 3: fields.3 = value
+                default: fields.4 = value
                 }
             }
             return fields
         }
-        guard let (sender, number, global, sent) = parsed, sender <= Int.max, number <= Int.max else { return nil }
-        self.init(sender: Int(sender), senderNumber: Int(number), globalNumber: Int(global), sentNanoseconds: sent)
+        guard let (sender, number, global, sent, lag) = parsed, sender <= Int.max, number <= Int.max else { return nil }
+        self.init(
+            sender: Int(sender), senderNumber: Int(number), globalNumber: Int(global), sentNanoseconds: sent,
+            lagNanoseconds: lag)
     }
 }

@@ -43,7 +43,7 @@ public struct Threshold: Sendable, Equatable, Codable {
         var bound: Double?
         var isPercentage = false
         if valueText.hasSuffix("%") {
-            guard LoadMetricCatalog.percentBase(of: metric) != nil else {
+            guard LoadMetricCatalog.percentBase(of: metric) != nil || LoadMetricCatalog.ratios.contains(metric) else {
                 return .failure(ThresholdError(message: "\(metric) has no base to take a percentage of"))
             }
             bound = Double(valueText.dropLast()).map { $0 / 100 }
@@ -73,9 +73,11 @@ public struct ThresholdError: Error, Sendable, Equatable {
 
 /// The metrics a report has, their units, and what a percentage of them is taken of.
 public enum LoadMetricCatalog {
-    /// Latency families: each has p50, p90, p99, p99.9, max and mean, in seconds.
+    /// Latency families: each has p50, p90, p99, p99.9, max and mean, in seconds. The `.fromSend` families time
+    /// the same copies from the moment their send went out instead of its planned time.
     public static let latencyFamilies = [
         "latency.broadcast", "latency.whisper", "latency.echo", "latency.connect", "fanout.spread",
+        "latency.broadcast.fromSend", "latency.whisper.fromSend", "latency.echo.fromSend",
     ]
     public static let latencyStatistics = ["p50", "p90", "p99", "p99.9", "max", "mean"]
 
@@ -98,14 +100,23 @@ public enum LoadMetricCatalog {
         "sends.planned": nil, "sends.unsent": "sends.planned", "drain.outstanding": "delivery.expected",
     ]
 
+    /// How the generator itself did (``LoadReport/GeneratorSummary``), as fractions: `generator.lateRatio` is
+    /// `sends.late / sends.total`, `generator.cpuUtilization` the CPU the process used in the load window over
+    /// the CPU its cores could give. A rule on one takes a fraction (`< 0.01`) or a percentage (`< 1%`).
+    public static let ratios: Set<String> = ["generator.lateRatio", "generator.cpuUtilization"]
+
+    /// Generator times in seconds: `generator.maxLag`, the largest lag of a send behind its planned time.
+    public static let generatorTimes: Set<String> = ["generator.maxLag"]
+
     /// Whether `metric` names something a report has (`errors.CODE` for any error code).
     public static func isKnown(_ metric: String) -> Bool {
-        if Self.counters[metric] != nil || Self.isTime(metric) { return true }
+        if Self.counters[metric] != nil || Self.isTime(metric) || Self.ratios.contains(metric) { return true }
         return metric.hasPrefix("errors.") && metric.count > "errors.".count
     }
 
     /// Whether the metric is a duration in seconds.
     public static func isTime(_ metric: String) -> Bool {
+        if Self.generatorTimes.contains(metric) { return true }
         guard let dot = metric.range(of: ".", options: .backwards) else { return false }
         var family = String(metric[..<dot.lowerBound])
         var statistic = String(metric[dot.upperBound...])
@@ -124,5 +135,7 @@ public enum LoadMetricCatalog {
 
     static let examples = "latency.broadcast.p99, latency.whisper.p99, latency.echo.p99, latency.connect.p99, "
         + "delivery.lost, delivery.duplicated, delivery.outOfOrder, whisper.lost, whisper.leaks, presence.missing, "
-        + "connect.errors, errors.total, errors.CODE, sends.late, scripts.stopped, expect.failed, http.failed (docs/scenarios.md)"
+        + "connect.errors, errors.total, errors.CODE, sends.late, scripts.stopped, expect.failed, http.failed, "
+        + "latency.broadcast.fromSend.p99, generator.lateRatio, generator.maxLag, generator.cpuUtilization "
+        + "(docs/scenarios.md)"
 }

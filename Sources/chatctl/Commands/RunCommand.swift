@@ -24,7 +24,11 @@ struct RunCommand: AsyncParsableCommand {
 
             With no target (neither --target nor "target" in the scenario) it starts an embedded ChatKit server
             on a free loopback port and says so. Latency of planned sends is measured from their planned time
-            (coordinated-omission correction). Scenario format: docs/scenarios.md.
+            (coordinated-omission correction), and again from the moment each send actually went out (the
+            "from send" rows, latency.broadcast.fromSend.p99 etc.): when only the first is high, chatctl fell
+            behind, not the server. A WARNING line says so when more than 1% of sends were late, a send lagged
+            more than --late-threshold, or chatctl's CPU was saturated (generator.lateRatio, generator.maxLag,
+            generator.cpuUtilization). Scenario format: docs/scenarios.md.
             Outputs: --out the JSON report (chatctl report reads it back, chatctl report merge joins shards),
             --html a self-contained page with charts, --junit one JUnit test case per threshold, --live one
             JSON line per second while the run goes.

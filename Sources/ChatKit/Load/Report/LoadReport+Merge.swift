@@ -8,12 +8,15 @@ extension LoadReport {
     ///   have had up to each room's last seq over all shards (``RoomTail``) in `delivery.expected` and
     ///   `delivery.lost`.
     /// - Latency histograms are merged exactly from their buckets and the percentiles computed again from
-    ///   the merged histogram: the p99 of the merge is the p99 of every sample, never an average of p99s.
+    ///   the merged histogram: the p99 of the merge is the p99 of every sample, never an average of p99s. That
+    ///   goes for both timings of sends' copies (from the planned time, and `…FromSend` from the actual one).
     /// - Time-series points are added up by second since each shard's start (so shards are assumed to have
     ///   started together, as `--shard` runs do). A second's `broadcastP99` is the highest of the shards'
     ///   (per-second histograms are not kept): an upper bound of the true value.
     /// - The generator's sends are summed, its CPU seconds too (the cost of the whole fleet); the late
-    ///   threshold, the largest send lag and the peak memory are the largest of the shards'.
+    ///   threshold, the largest send lag, the CPU utilization and the peak memory are the largest of the shards'.
+    /// - Warnings are every input's, once each, except the generator's, which is made again from the merged
+    ///   generator summary and latency (``generatorWarning()``).
     /// - Server stats are those of the first report that has them. The duration is the longest shard's and
     ///   `startedAt` the earliest.
     /// - Thresholds are parsed again from the inputs' results (the first report's expression wins when
@@ -59,6 +62,10 @@ extension LoadReport {
         merged.serverStatsBefore = reports.lazy.compactMap(\.serverStatsBefore).first
         merged.serverStatsAfter = reports.lazy.compactMap(\.serverStatsAfter).first
         merged.generator = Self.mergeGenerators(reports.map(\.generator))
+        let warnings = reports.flatMap { $0.warnings ?? [] }
+            .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        merged.warnings = warnings.isEmpty ? nil : warnings
+        merged.refreshGeneratorWarning()
 
         var notes = reports.flatMap(\.notes).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let parts = reports.map { $0.scenario.shard ?? "whole run" }.joined(separator: ", ")
@@ -222,7 +229,9 @@ extension LoadReport {
             failedSends: generators.reduce(0) { $0 + $1.failedSends },
             cpuSeconds: generators.reduce(0) { $0 + $1.cpuSeconds },
             peakResidentBytes: generators.map(\.peakResidentBytes).max() ?? 0,
-            residentBytesAtStart: generators.compactMap(\.residentBytesAtStart).max())
+            residentBytesAtStart: generators.compactMap(\.residentBytesAtStart).max(),
+            cpuUtilization: generators.compactMap(\.cpuUtilization).max(),
+            cpuCores: generators.compactMap(\.cpuCores).max())
     }
 
     /// Every rule any input was evaluated against, each metric once, in order of first appearance; and a

@@ -97,8 +97,14 @@ extension ReportHTML {
                 label: "late threshold", key: "generator.lateThresholdSeconds",
                 value: time(generator.lateThresholdSeconds)),
             CounterRow(
-                label: "max send lag", key: "generator.maxSendLagSeconds", value: time(generator.maxSendLagSeconds)),
-        ]))
+                label: "max send lag", key: "generator.maxSendLagSeconds", value: time(generator.maxSendLagSeconds),
+                isBad: generator.maxSendLagSeconds > generator.lateThresholdSeconds),
+        ] + (generator.cpuUtilization.map { utilization in
+            [CounterRow(
+                label: "cpu utilization", key: "generator.cpuUtilization",
+                value: String(format: "%.0f%%", utilization * 100),
+                isBad: utilization >= LoadReport.GeneratorSummary.cpuSaturationLimit)]
+        } ?? [])))
         if let before = report.serverStatsBefore, let after = report.serverStatsAfter {
             let dropped = after.slowConsumersDropped - before.slowConsumersDropped
             cards.append(CounterCard(title: "Server (admin stats)", rows: [

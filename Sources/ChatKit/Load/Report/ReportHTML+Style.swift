@@ -48,6 +48,7 @@ extension ReportHTML {
         .card td.num { padding-right: 0; }
         tr.bad td { color: var(--fail); font-weight: 700; }
         #notes { color: var(--muted); }
+        #warnings { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: 8px 12px 8px 28px; }
         footer { color: var(--muted); font-size: 12px; padding: 12px 24px 24px; }
         code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px;
           overflow-wrap: anywhere; }

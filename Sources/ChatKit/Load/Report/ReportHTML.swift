@@ -12,7 +12,8 @@ import Foundation
 /// `data-check`), `#failures` (one `tr[data-kind]` per failure cause), `#thresholds` (one `tr.threshold.pass|fail`
 /// per rule, `data-metric`), `#chart-latency`, `#chart-messages`, `#chart-users`, `#chart-errors`
 /// (see ``SVGLineChart`` for their inside), `#latency-table` (one `tr[data-family]` per family with
-/// samples), `#counters` (one `tr[data-counter]` per counter) and `#notes`.
+/// samples, `broadcastFromSend` etc. for the timings from the actual send time), `#counters` (one
+/// `tr[data-counter]` per counter), `#warnings` (one `li` per warning, only when there are some) and `#notes`.
 public enum ReportHTML {
     /// The whole page.
     public static func render(_ report: LoadReport) -> String {
@@ -39,6 +40,7 @@ public enum ReportHTML {
             <main>
 
             """
+        html += Self.warningsSection(report)
         html += Self.scenarioSection(report)
         html += Self.checksSection(report)
         html += Self.thresholdsSection(report)
@@ -50,7 +52,7 @@ public enum ReportHTML {
             </main>
             <footer>Written by chatctl \(MarkupEscaping.escape(ChatKitVersion.current)) from a report of schema \
             version \(report.schemaVersion). Times are since the start of the run; latency is measured from each \
-            send's planned time.</footer>
+            send's planned time, and "from send" rows from the moment it actually went out.</footer>
             </body>
             </html>
 
@@ -138,10 +140,17 @@ public enum ReportHTML {
         return html + "</div>\n</section>\n"
     }
 
+    static func warningsSection(_ report: LoadReport) -> String {
+        guard let warnings = report.warnings, !warnings.isEmpty else { return "" }
+        let items = warnings.map { "<li>\(MarkupEscaping.escape($0))</li>" }.joined(separator: "\n")
+        return "<section>\n<h2>Warnings</h2>\n<ul id=\"warnings\">\n\(items)\n</ul>\n</section>\n"
+    }
+
     static func latencySection(_ report: LoadReport) -> String {
         let families = [
-            ("broadcast", "broadcast"), ("whisper", "whisper"), ("echo", "echo"), ("connect", "connect"),
-            ("fanoutSpread", "fan-out spread"),
+            ("broadcast", "broadcast"), ("broadcastFromSend", "broadcast, from send"), ("whisper", "whisper"),
+            ("whisperFromSend", "whisper, from send"), ("echo", "echo"), ("echoFromSend", "echo, from send"),
+            ("connect", "connect"), ("fanoutSpread", "fan-out spread"),
         ]
         var html = "<section>\n<h2>Latency</h2>\n"
         let rows = families.compactMap { key, label in

@@ -4,7 +4,8 @@ import Foundation
 /// threshold as a test: one `<testsuite>` named after the scenario, one `<testcase>` per built-in run check
 /// (classname `chatctl.checks.SCENARIO`, named after the check, e.g. `disconnects`) and one per threshold, named
 /// after the rule (`delivery.lost == 0`), each with a `<failure>` when it did not hold. The suite's properties
-/// carry the seed, the plan fingerprint, the target and the shard, and its `time` is the run's duration.
+/// carry the seed, the plan fingerprint, the target and the shard, and its `time` is the run's duration. The
+/// report's warnings, if any, are the suite's `<system-out>`, one `WARNING …` line each.
 /// Every string from the report is escaped (``MarkupEscaping``).
 public enum ReportJUnit {
     public static func render(_ report: LoadReport) -> String {
@@ -57,6 +58,11 @@ public enum ReportJUnit {
                     + "</failure>\n"
                 xml += "    </testcase>\n"
             }
+        }
+        if let warnings = report.warnings, !warnings.isEmpty {
+            // The report's warnings (e.g. a generator that fell behind), where CI shows a suite's output.
+            xml += "    <system-out>" + MarkupEscaping.escape(warnings.map { "WARNING \($0)" }.joined(separator: "\n"))
+                + "</system-out>\n"
         }
         xml += "  </testsuite>\n</testsuites>\n"
         return xml
