@@ -14,6 +14,13 @@ struct RunCommand: AsyncParsableCommand {
               1  a threshold failed
               2  bad usage or an invalid scenario (nothing connected), or an output file could not be written
               3  the target is unreachable (a failed TLS handshake included)
+              130, 143  interrupted by SIGINT (130) or SIGTERM (143): new sends stop, messages in flight get
+                 up to 2 s (a second signal ends that at once), the connections close, and the summary and every
+                 output are still written, marked interrupted (an interrupted run never passes)
+
+            Output files (--out, --html, --junit, --live) are checked before anything connects (exit 2 naming the
+            flag: a missing directory, a directory, two flags on one file) and written whole: a temporary file in
+            the same directory, renamed into place.
 
             With no target (neither --target nor "target" in the scenario) it starts an embedded ChatKit server
             on a free loopback port and says so. Latency of planned sends is measured from their planned time
@@ -118,6 +125,8 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
 
+        try self.outputs.checkPaths(json: self.out, others: [("--live", self.live)])
+
         if self.dryRun {
             print(PlanDescription.describe(LoadPlan(scenario: scenario, shard: shard)))
             return
@@ -151,6 +160,10 @@ struct RunCommand: AsyncParsableCommand {
         options.onEmbeddedServer = { url in
             Console.error("no target given: started an embedded ChatKit server at \(url)")
         }
+        // From here SIGINT and SIGTERM stop the run rather than kill chatctl: it still reports.
+        let interruption = RunInterruption()
+        defer { withExtendedLifetime(interruption) {} }  // the signal sources live until the command ends
+        options.stop = interruption.stop
         let report: LoadReport
         do {
             report = try await LoadRunner.run(scenario, options: options)
@@ -164,6 +177,9 @@ struct RunCommand: AsyncParsableCommand {
         liveLog?.close()
         print(report.summaryText(colour: Console.stdoutWantsColour))
         try self.outputs.write(report, json: self.out)
+        if let interrupted = report.interruption {
+            throw ExitCode(RunInterruption.exitStatus(for: interrupted.signal))
+        }
         if !report.passed { throw ExitCode(1) }
     }
 

@@ -55,6 +55,8 @@ extension LoadReport {
         merged.serverStatsBefore = reports.lazy.compactMap(\.serverStatsBefore).first
         merged.serverStatsAfter = reports.lazy.compactMap(\.serverStatsAfter).first
         merged.generator = Self.mergeGenerators(reports.map(\.generator))
+        merged.interruption = reports.lazy.compactMap(\.interruption).first
+        merged.interrupted = merged.interruption == nil ? nil : true
 
         var notes = reports.flatMap(\.notes).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let parts = reports.map { $0.scenario.shard ?? "whole run" }.joined(separator: ", ")

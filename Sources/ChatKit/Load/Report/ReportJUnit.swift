@@ -4,12 +4,14 @@ import Foundation
 /// threshold as a test: one `<testsuite>` named after the scenario, one `<testcase>` per threshold, named
 /// after the rule (`delivery.lost == 0`), with a `<failure>` when it did not hold. The suite's properties
 /// carry the seed, the plan fingerprint, the target and the shard, and its `time` is the run's duration.
+/// An interrupted run adds a failed `<testcase name="run completed">` (type `interrupted`, naming the signal)
+/// and an `interrupted` property.
 /// Every string from the report is escaped (``MarkupEscaping``).
 public enum ReportJUnit {
     public static func render(_ report: LoadReport) -> String {
         let name = MarkupEscaping.escape(report.scenario.name)
-        let failures = report.thresholds.filter { !$0.passed }.count
-        let tests = report.thresholds.count
+        let failures = report.thresholds.filter { !$0.passed }.count + (report.interruption == nil ? 0 : 1)
+        let tests = report.thresholds.count + (report.interruption == nil ? 0 : 1)
         let time = String(format: "%.3f", report.durationSeconds)
         let timestamp = ISO8601DateFormatter().string(from: report.startedAt)
         var properties: [(String, String)] = [
@@ -18,6 +20,7 @@ public enum ReportJUnit {
             ("users", "\(report.scenario.users)"), ("localUsers", "\(report.scenario.localUsers)"),
         ]
         if let shard = report.scenario.shard { properties.append(("shard", shard)) }
+        if let interruption = report.interruption { properties.append(("interrupted", interruption.signal)) }
 
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites name=\"chatctl\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" "
@@ -29,6 +32,12 @@ public enum ReportJUnit {
             xml += "      <property name=\"\(key)\" value=\"\(MarkupEscaping.escape(value))\"/>\n"
         }
         xml += "    </properties>\n"
+        if let interruption = report.interruption {
+            let sentence = MarkupEscaping.escape(interruption.sentence)
+            xml += "    <testcase classname=\"chatctl.run.\(name)\" name=\"run completed\" time=\"\(time)\">\n"
+            xml += "      <failure type=\"interrupted\" message=\"\(sentence)\">\(sentence)</failure>\n"
+            xml += "    </testcase>\n"
+        }
         for result in report.thresholds {
             let caseName = MarkupEscaping.escape(result.rule)
             let open = "    <testcase classname=\"chatctl.thresholds.\(name)\" name=\"\(caseName)\" time=\"0\""
