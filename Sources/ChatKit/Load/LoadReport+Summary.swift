@@ -15,6 +15,7 @@ extension LoadReport {
         lines.append("scenario   \(self.scenario.name) (seed \(self.scenario.seed), \(self.scenario.users) users\(shard), "
             + "\(self.scenario.wireProtocol.rawValue) protocol) against \(target)")
         lines.append(String(format: "duration   %.1f s   plan %@", self.durationSeconds, self.scenario.planFingerprint))
+        if let interruption = self.interruption { lines.append(interruption.sentence) }
         lines.append("")
         lines.append(Self.row(["latency", "count", "p50", "p90", "p99", "p99.9", "max"]))
         // Copies of sends are timed from the planned send time, then ("  from send") from the actual one.

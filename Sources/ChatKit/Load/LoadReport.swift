@@ -37,6 +37,11 @@ public struct LoadReport: Codable, Sendable, Equatable {
     /// Shards only (`--shard`): each room's last seq as this shard's members saw it, and who was expected up
     /// to it, so that a merge counts delivery up to the whole run's last seq.
     public var roomTails: [String: RoomTail]? = nil
+    /// `true` when the run was stopped early (SIGINT or SIGTERM to chatctl); absent otherwise. An interrupted
+    /// run never passes.
+    public var interrupted: Bool? = nil
+    /// What stopped the run early, when, and which phases it did not reach; absent when it ran to the end.
+    public var interruption: Interruption? = nil
 
     /// What was run.
     public struct ScenarioSummary: Codable, Sendable, Equatable {
@@ -181,7 +186,7 @@ public struct LoadReport: Codable, Sendable, Equatable {
         }
         let checks = self.evaluateChecks()
         self.checks = checks
-        self.passed = self.thresholds.allSatisfy(\.passed) && checks.allSatisfy(\.passed)
+        self.passed = self.thresholds.allSatisfy(\.passed) && checks.allSatisfy(\.passed) && self.interruption == nil
     }
 
     /// Encodes the report as pretty JSON.

@@ -27,6 +27,8 @@ public struct LoadRunOptions: Sendable {
     /// How the simulated users (and the pre-flight) speak TLS to `wss://` targets; `nil` (default) makes a
     /// `wss://` target an error before anything connects.
     public var tls: (any ClientTLSProvider)?
+    /// Stops the run early when called (chatctl wires SIGINT and SIGTERM to it); `nil` (default): runs to the end.
+    public var stop: LoadRunStop? = nil
 
     public init(
         target: String? = nil, transport: LoadHTTPTransport? = nil, threads: Int = System.coreCount,
@@ -169,12 +171,16 @@ public enum LoadRunner {
         let series = TimeSeriesRecorder(context: context, loopMetrics: loopMetrics, plan: plan, onProgress: options.onProgress)
         let reporter = Task { await series.run() }
 
-        // The phases, in order. Users connect in the first ramp-up, or all at once before the first phase. A target
-        // that refuses every connection stops the run there (exit 3), rather than playing it against nobody.
+        // The phases, in order. Users connect in the first ramp-up, or all at once before the first phase.
+        // A stop (options.stop) ends the phase under way within about 20 ms and skips the rest. A target that
+        // refuses every connection stops the run there (exit 3), rather than playing it against nobody.
+        let stop = options.stop
+        var stoppedIn = "connect"
+        var phasesNotRun: [String] = []
         do {
             if case .rampUp = scenario.phases.first {} else {
                 series.phase = "connect"
-                try await Self.connect(users, context: context, loopMetrics: loopMetrics, rampSeconds: 0)
+                try await Self.connect(users, context: context, loopMetrics: loopMetrics, rampSeconds: 0, stop: stop)
             }
         } catch {
             reporter.cancel()
@@ -185,6 +191,11 @@ public enum LoadRunner {
         // of the drain.
         var loadWindowStart: (cpu: Double, nanoseconds: Int64)?
         for (phaseIndex, phase) in scenario.phases.enumerated() {
+            if stop?.isStopped == true {
+                phasesNotRun = scenario.phases[phaseIndex...].map(\.kind)
+                break
+            }
+            stoppedIn = phase.kind
             series.phase = phase.kind
             if loadWindowStart == nil, phase.kind != "rampUp" {
                 loadWindowStart = (ProcessUsage.cpuSeconds(), LoadRunContext.now())
@@ -192,23 +203,26 @@ public enum LoadRunner {
             switch phase {
             case .rampUp(let seconds):
                 do {
-                    try await Self.connect(users, context: context, loopMetrics: loopMetrics, rampSeconds: seconds)
+                    try await Self.connect(
+                        users, context: context, loopMetrics: loopMetrics, rampSeconds: seconds, stop: stop)
                 } catch {
                     reporter.cancel()
                     try? await group.shutdownGracefully()
                     throw error
                 }
             case .arrivals(let arrivals):
-                await Self.dispatch(plan.arrivals(ofPhase: phaseIndex), arrivals, users: users, plan: plan, group: group)
+                await Self.dispatch(
+                    plan.arrivals(ofPhase: phaseIndex), arrivals, users: users, plan: plan, group: group, stop: stop)
             case .script(let maxSeconds):
-                await Self.runScripts(users, plan: plan, context: context, maxSeconds: maxSeconds ?? 600)
+                await Self.runScripts(users, plan: plan, context: context, maxSeconds: maxSeconds ?? 600, stop: stop)
             case .hold(let seconds):
-                try? await Task.sleep(for: .seconds(seconds))
+                await Self.sleep(seconds: seconds, stop: stop)
             }
         }
+        if stop?.isStopped != true { stoppedIn = "drain" }
         series.phase = "drain"
         let outstanding = await Self.drain(
-            users, loopMetrics, sharded: plan.isSharded, maxSeconds: scenario.drainSeconds)
+            users, loopMetrics, sharded: plan.isSharded, maxSeconds: scenario.drainSeconds, stop: stop)
         let cpuUtilization = loadWindowStart.flatMap { start -> Double? in
             let wallSeconds = Double(LoadRunContext.now() - start.nanoseconds) / 1e9
             guard wallSeconds > 0 else { return nil }
@@ -229,7 +243,10 @@ public enum LoadRunner {
         reporter.cancel()
         _ = await reporter.result
         let statsAfter = await Self.adminStats(httpBase, adminAuthorization, options.transport, scenario)
-        await Self.closeConnections(users, limit: clientConfiguration.webSocket.closeTimeout)
+        var closeLimit = clientConfiguration.webSocket.closeTimeout
+        if stop?.isStopped == true { closeLimit = min(closeLimit, .seconds(1)) }
+        if stop?.isUrgent == true { closeLimit = min(closeLimit, .milliseconds(200)) }
+        await Self.closeConnections(users, limit: closeLimit)
         try? await group.shutdownGracefully()
 
         var metrics = LoadMetrics()
@@ -278,6 +295,16 @@ public enum LoadRunner {
         let planWarnings = plan.warnings
         if !planWarnings.isEmpty { report.warnings = planWarnings.map { "plan: \($0)" } }
         report.refreshGeneratorWarning()
+        if let stop, let first = stop.first {
+            let atSeconds = Double(max(0, first.atNanoseconds - context.startNanoseconds)) / 1e9
+            report.interrupted = true
+            report.interruption = .init(
+                signal: first.signal, atSeconds: (atSeconds * 1000).rounded() / 1000, phase: stoppedIn,
+                phasesNotRun: phasesNotRun, drainEndedBy: stop.second)
+            report.notes.append(
+                "The run was stopped early by \(first.signal): no new sends after it, in-flight messages drained for "
+                    + "at most \(Int(LoadRunStop.drainLimitSeconds)) s; counts cover what was measured until then.")
+        }
         report.evaluate(Threshold.merging(scenario.thresholds, overrides: options.thresholdOverrides))
         return report
     }
@@ -308,15 +335,20 @@ public enum LoadRunner {
     /// Connects every user, spread over `rampSeconds`, and waits until each is ready or has failed. Throws
     /// ``LoadRunError/targetUnusable(url:reason:)`` as soon as the target is clearly unusable: no user has ever been
     /// ready and the first connection attempts (five, or every user if fewer) all failed.
+    /// After a stop the connects not yet started are skipped (not cancelled: a cancel searches the loop's queue
+    /// of scheduled tasks, quadratic over thousands of users) and the wait ends.
     static func connect(
-        _ users: [SimulatedUser], context: LoadRunContext, loopMetrics: [LoopMetrics], rampSeconds: Double
+        _ users: [SimulatedUser], context: LoadRunContext, loopMetrics: [LoopMetrics], rampSeconds: Double,
+        stop: LoadRunStop? = nil
     ) async throws {
+        guard stop?.isStopped != true else { return }
         let failed = ManagedAtomic<Int>(0)
         let start = LoadRunContext.now()
         for user in users {
             let offset = Int64(user.planned.connectOffsetSeconds * 1e9)
             let delay = max(0, start + offset - LoadRunContext.now())
             user.eventLoop.scheduleTask(in: .nanoseconds(delay)) {
+                if stop?.isStopped == true { return }
                 user.connect { connected in
                     if !connected { failed.wrappingIncrement(ordering: .relaxed) }
                 }
@@ -334,6 +366,7 @@ public enum LoadRunner {
                     throw Self.unusableTarget(context: context, loopMetrics: loopMetrics)
                 }
             }
+            if stop?.isStopped == true { break }
             try? await Task.sleep(for: .milliseconds(20))
         }
     }
@@ -366,21 +399,39 @@ public enum LoadRunner {
         return count
     }
 
+    /// Waits `seconds`, or until a stop.
+    private static func sleep(seconds: Double, stop: LoadRunStop?) async {
+        guard let stop else {
+            try? await Task.sleep(for: .seconds(seconds))
+            return
+        }
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while !stop.isStopped {
+            let left = deadline - ContinuousClock.now
+            if left <= .zero { return }
+            try? await Task.sleep(for: min(left, .milliseconds(20)))
+        }
+    }
+
     /// Plays an open-model phase: each arrival goes to its user's loop at its planned time.
     private static func dispatch(
         _ schedule: ArrivalSchedule, _ arrivals: Arrivals, users: [SimulatedUser], plan: LoadPlan,
-        group: EventLoopGroup
+        group: EventLoopGroup, stop: LoadRunStop?
     ) async {
         var usersByIndex: [Int: SimulatedUser] = [:]
         for user in users { usersByIndex[user.planned.index] = user }
         let local = usersByIndex
         let dispatcher = ArrivalDispatcher(
-            schedule: schedule, arrivals: arrivals, users: local, start: LoadRunContext.now(), eventLoop: group.next())
+            schedule: schedule, arrivals: arrivals, users: local, start: LoadRunContext.now(), eventLoop: group.next(),
+            stop: stop)
         await dispatcher.run()
     }
 
     /// Starts every user's script and waits until all are done, or `maxSeconds` from the start of the phase.
-    static func runScripts(_ users: [SimulatedUser], plan: LoadPlan, context: LoadRunContext, maxSeconds: Double) async {
+    /// A stop ends the phase: the scripts stop where they are.
+    static func runScripts(
+        _ users: [SimulatedUser], plan: LoadPlan, context: LoadRunContext, maxSeconds: Double, stop: LoadRunStop? = nil
+    ) async {
         let deadline = ContinuousClock.now + .seconds(maxSeconds)
         // Wait until every script has started before watching the count of running scripts: a loop still busy
         // with the ramp-up (presence frames of a large room, a slow sanitizer build) starts them late, and a
@@ -390,7 +441,9 @@ public enum LoadRunner {
             return user.eventLoop.submit { user.startScript(steps: steps) }
         }
         for start in started { try? await start.get() }
-        while ContinuousClock.now < deadline && context.scriptsRunning.load(ordering: .relaxed) > 0 {
+        while ContinuousClock.now < deadline && context.scriptsRunning.load(ordering: .relaxed) > 0
+            && stop?.isStopped != true
+        {
             try? await Task.sleep(for: .milliseconds(20))
         }
         for user in users { user.eventLoop.execute { user.stopScript() } }
@@ -417,15 +470,24 @@ public enum LoadRunner {
     /// Copies that never come keep it waiting to `maxSeconds`, so a starved machine or a slow server is given
     /// the whole drain before a copy is called lost. A shard cannot see the other shards' sends, so sharded runs
     /// also wait until nothing has arrived for 300 ms (whispers are only sent to a shard's own users).
+    ///
+    /// After a stop it waits at most ``LoadRunStop/drainLimitSeconds`` from the stop, and a second stop ends it.
     /// Returns the copies still missing for members still connected when it ended: 0 unless it gave up.
     @discardableResult
-    static func drain(_ users: [SimulatedUser], _ loopMetrics: [LoopMetrics], sharded: Bool, maxSeconds: Double) async -> Int {
-        let deadline = ContinuousClock.now + .seconds(maxSeconds)
+    static func drain(
+        _ users: [SimulatedUser], _ loopMetrics: [LoopMetrics], sharded: Bool, maxSeconds: Double,
+        stop: LoadRunStop? = nil
+    ) async -> Int {
+        var deadline = ContinuousClock.now + .seconds(maxSeconds)
         var usersByLoop: [ObjectIdentifier: (loop: EventLoop, users: [SimulatedUser])] = [:]
         for user in users { usersByLoop[ObjectIdentifier(user.eventLoop), default: (user.eventLoop, [])].users.append(user) }
         var lastIn = -1
         var quietSince = ContinuousClock.now
         while ContinuousClock.now < deadline {
+            if let stop, let first = stop.first {
+                if stop.isUrgent { return await Self.copiesOutstanding(usersByLoop) }
+                deadline = min(deadline, first.at + .seconds(LoadRunStop.drainLimitSeconds))
+            }
             let counters = loopMetrics.reduce(ProgressCounters()) { $0 + $1.progressCounters }
             if counters.messagesIn != lastIn {
                 lastIn = counters.messagesIn

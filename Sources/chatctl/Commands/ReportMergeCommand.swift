@@ -48,6 +48,7 @@ struct ReportMergeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let overrides = try ThresholdArguments.parse(self.thresholds)
+        try self.outputs.checkPaths(json: self.out)
         var inputs: [LoadReport] = []
         for path in self.reports { inputs.append(try ReportFiles.read(path)) }
         let merged: LoadReport

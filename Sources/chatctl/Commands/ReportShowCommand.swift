@@ -39,6 +39,7 @@ struct ReportShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         let overrides = try ThresholdArguments.parse(self.thresholds)
+        try self.outputs.checkPaths()
         var report = try ReportFiles.read(self.report)
         do {
             try report.reevaluate(overrides: overrides)

@@ -21,6 +21,13 @@ struct RunCommand: AsyncParsableCommand {
             ran to its end, and the drain finished with nothing outstanding. A scenario that expects faults
             allows some in its "tolerate" block. Failed connections, lost connections and failed sends are
             counted by cause (an HTTP status and reason, a close code and reason, a TCP error).
+              130, 143  interrupted by SIGINT (130) or SIGTERM (143): new sends stop, messages in flight get
+                 up to 2 s (a second signal ends that at once), the connections close, and the summary and every
+                 output are still written, marked interrupted (an interrupted run never passes)
+
+            Output files (--out, --html, --junit, --live) are checked before anything connects (exit 2 naming the
+            flag: a missing directory, a directory, two flags on one file) and written whole: a temporary file in
+            the same directory, renamed into place.
 
             With no target (neither --target nor "target" in the scenario) it starts an embedded ChatKit server
             on a free loopback port and says so. Latency of planned sends is measured from their planned time
@@ -129,6 +136,8 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
 
+        try self.outputs.checkPaths(json: self.out, others: [("--live", self.live)])
+
         let plan = LoadPlan(scenario: scenario, shard: shard)
         if self.dryRun {
             print(PlanDescription.describe(plan))
@@ -165,6 +174,10 @@ struct RunCommand: AsyncParsableCommand {
         options.onEmbeddedServer = { url in
             Console.error("no target given: started an embedded ChatKit server at \(url)")
         }
+        // From here SIGINT and SIGTERM stop the run rather than kill chatctl: it still reports.
+        let interruption = RunInterruption()
+        defer { withExtendedLifetime(interruption) {} }  // the signal sources live until the command ends
+        options.stop = interruption.stop
         let report: LoadReport
         do {
             report = try await LoadRunner.run(scenario, options: options)
@@ -180,6 +193,9 @@ struct RunCommand: AsyncParsableCommand {
         liveLog?.close()
         print(report.summaryText(colour: Console.stdoutWantsColour))
         try self.outputs.write(report, json: self.out)
+        if let interrupted = report.interruption {
+            throw ExitCode(RunInterruption.exitStatus(for: interrupted.signal))
+        }
         if !report.passed { throw ExitCode(1) }
     }
 

@@ -14,7 +14,14 @@ struct ReportOutputOptions: ParsableArguments {
         valueName: "file"))
     var junit: String?
 
-    /// Writes the files asked for; a file that cannot be written exits with 2 after saying why.
+    /// Checks, before anything else happens, that every file asked for can be written (with `json`, the
+    /// `--out` file, and `others`, such as `--live`): exit 2 naming the flag otherwise (``OutputPaths``).
+    func checkPaths(json: String? = nil, others: [(flag: String, path: String?)] = []) throws {
+        try OutputPaths.check([("--out", json), ("--html", self.html), ("--junit", self.junit)] + others)
+    }
+
+    /// Writes the files asked for, each atomically (``AtomicFile``); a file that cannot be written exits with 2
+    /// after saying why.
     func write(_ report: LoadReport, json: String? = nil) throws {
         var outputs: [(path: String, data: () throws -> Data)] = []
         if let json { outputs.append((json, { try report.jsonData() })) }
@@ -22,9 +29,9 @@ struct ReportOutputOptions: ParsableArguments {
         if let junit { outputs.append((junit, { Data(ReportJUnit.render(report).utf8) })) }
         for output in outputs {
             do {
-                try output.data().write(to: URL(fileURLWithPath: output.path))
+                try AtomicFile.write(try output.data(), to: output.path)
             } catch {
-                Console.error("chatctl: cannot write \(output.path): \(error.localizedDescription)")
+                Console.error("chatctl: cannot write \(output.path): \(error)")
                 throw ChatctlExitCode.usage
             }
         }

@@ -66,6 +66,8 @@ extension LoadReport {
             .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         merged.warnings = warnings.isEmpty ? nil : warnings
         merged.refreshGeneratorWarning()
+        merged.interruption = reports.lazy.compactMap(\.interruption).first
+        merged.interrupted = merged.interruption == nil ? nil : true
 
         var notes = reports.flatMap(\.notes).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let parts = reports.map { $0.scenario.shard ?? "whole run" }.joined(separator: ", ")

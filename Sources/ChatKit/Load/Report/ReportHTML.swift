@@ -8,8 +8,9 @@ import Foundation
 /// and opened anywhere. Every string that comes from the report is escaped (``MarkupEscaping``).
 ///
 /// Ids and classes tests (and people with a browser's inspector) can rely on: `#result` (PASS or FAIL),
-/// `#scenario` (a table with one `tr[data-field]` per fact), `#checks` (one `tr.check.pass|fail` per run check,
-/// `data-check`), `#failures` (one `tr[data-kind]` per failure cause), `#thresholds` (one `tr.threshold.pass|fail`
+/// `#interrupted` (the interruption's sentence, only when the run was stopped early), `#scenario` (a table with
+/// one `tr[data-field]` per fact), `#checks` (one `tr.check.pass|fail` per run check, `data-check`), `#failures`
+/// (one `tr[data-kind]` per failure cause), `#thresholds` (one `tr.threshold.pass|fail`
 /// per rule, `data-metric`), `#chart-latency`, `#chart-messages`, `#chart-users`, `#chart-errors`
 /// (see ``SVGLineChart`` for their inside), `#latency-table` (one `tr[data-family]` per family with
 /// samples, `broadcastFromSend` etc. for the timings from the actual send time), `#counters` (one
@@ -36,6 +37,7 @@ public enum ReportHTML {
             <header class="verdict \(verdict.lowercased())">
             <h1>\(name)</h1>
             <p>load test <span id="result" class="result">\(verdict)</span></p>
+            \(report.interruption.map { "<p id=\"interrupted\">\(MarkupEscaping.escape($0.sentence))</p>" } ?? "")
             </header>
             <main>
 

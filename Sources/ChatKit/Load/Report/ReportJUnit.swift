@@ -6,13 +6,16 @@ import Foundation
 /// after the rule (`delivery.lost == 0`), each with a `<failure>` when it did not hold. The suite's properties
 /// carry the seed, the plan fingerprint, the target and the shard, and its `time` is the run's duration. The
 /// report's warnings, if any, are the suite's `<system-out>`, one `WARNING …` line each.
+/// An interrupted run adds a failed `<testcase name="run completed">` (type `interrupted`, naming the signal)
+/// and an `interrupted` property.
 /// Every string from the report is escaped (``MarkupEscaping``).
 public enum ReportJUnit {
     public static func render(_ report: LoadReport) -> String {
         let name = MarkupEscaping.escape(report.scenario.name)
         let checks = report.checks ?? []
-        let failures = report.thresholds.filter { !$0.passed }.count + checks.filter { !$0.passed }.count
-        let tests = report.thresholds.count + checks.count
+        let interrupted = report.interruption == nil ? 0 : 1
+        let failures = report.thresholds.filter { !$0.passed }.count + checks.filter { !$0.passed }.count + interrupted
+        let tests = report.thresholds.count + checks.count + interrupted
         let time = String(format: "%.3f", report.durationSeconds)
         let timestamp = ISO8601DateFormatter().string(from: report.startedAt)
         var properties: [(String, String)] = [
@@ -21,6 +24,7 @@ public enum ReportJUnit {
             ("users", "\(report.scenario.users)"), ("localUsers", "\(report.scenario.localUsers)"),
         ]
         if let shard = report.scenario.shard { properties.append(("shard", shard)) }
+        if let interruption = report.interruption { properties.append(("interrupted", interruption.signal)) }
 
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites name=\"chatctl\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" "
@@ -32,6 +36,12 @@ public enum ReportJUnit {
             xml += "      <property name=\"\(key)\" value=\"\(MarkupEscaping.escape(value))\"/>\n"
         }
         xml += "    </properties>\n"
+        if let interruption = report.interruption {
+            let sentence = MarkupEscaping.escape(interruption.sentence)
+            xml += "    <testcase classname=\"chatctl.run.\(name)\" name=\"run completed\" time=\"\(time)\">\n"
+            xml += "      <failure type=\"interrupted\" message=\"\(sentence)\">\(sentence)</failure>\n"
+            xml += "    </testcase>\n"
+        }
         for check in checks {
             let open = "    <testcase classname=\"chatctl.checks.\(name)\" name=\"\(MarkupEscaping.escape(check.check))\" "
                 + "time=\"0\""
