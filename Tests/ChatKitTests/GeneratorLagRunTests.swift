@@ -73,6 +73,13 @@ final class GeneratorLagRunTests: XCTestCase {
             XCTAssertLessThan(fromSend.p99, Self.sanitized ? 0.8 : 0.3, report.summaryText())
             XCTAssertGreaterThanOrEqual(report.generator.maxSendLagSeconds, 1.5, report.summaryText())
             XCTAssertGreaterThan(report.metric("generator.lateRatio") ?? 0, 0.01)
+            // Over time too: a second whose copies were late from the plan but not from their send, drawn as a
+            // second line on the page's latency chart.
+            let limit = Self.sanitized ? 0.8 : 0.3
+            XCTAssertTrue(
+                report.timeSeries.contains { $0.broadcastP99 >= 1.0 && ($0.broadcastP99FromSend ?? 1) < limit },
+                "\(report.timeSeries)")
+            XCTAssertTrue(ReportHTML.render(report).contains(#"data-series="from-send""#))
         }
     }
 

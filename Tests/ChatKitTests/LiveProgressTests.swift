@@ -40,6 +40,7 @@ final class LiveProgressTests: XCTestCase {
         // Every line is one flat object with the fields docs/scenarios.md lists, the point's at the top level.
         let documented: Set<String> = [
             "second", "usersConnected", "messagesOut", "messagesIn", "bytesOut", "bytesIn", "errors", "broadcastP99",
+            "broadcastP99FromSend",
             "elapsedSeconds", "plannedSeconds", "phase", "usersTotal", "broadcastP99SoFar", "errorsSoFar",
         ]
         for line in lines {

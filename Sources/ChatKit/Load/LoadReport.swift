@@ -112,6 +112,8 @@ public struct LoadReport: Codable, Sendable, Equatable {
         public var errors: Int
         /// p99 of broadcast latency within this second, in seconds (0 when none arrived).
         public var broadcastP99: Double
+        /// The same copies' p99 timed from the actual send time (0 when none arrived); absent in older reports.
+        public var broadcastP99FromSend: Double? = nil
     }
 
     /// A threshold and how the run fared against it.

@@ -62,7 +62,8 @@ final class TimeSeriesRecorder: Sendable {
                 second: Int(elapsed.rounded()), usersConnected: connected, messagesOut: interval.messagesOut,
                 messagesIn: interval.messagesIn, bytesOut: interval.bytesOut, bytesIn: interval.bytesIn,
                 errors: interval.errorTotal + interval.connectErrors,
-                broadcastP99: interval.broadcastLatency.seconds(atPercentile: 99))
+                broadcastP99: interval.broadcastLatency.seconds(atPercentile: 99),
+                broadcastP99FromSend: interval.broadcastFromSend.seconds(atPercentile: 99))
             state.points.append(point)
             return LoadProgress(
                 elapsedSeconds: elapsed, plannedSeconds: self.plannedSeconds, phase: state.phase,

@@ -11,8 +11,8 @@ extension LoadReport {
     ///   the merged histogram: the p99 of the merge is the p99 of every sample, never an average of p99s. That
     ///   goes for both timings of sends' copies (from the planned time, and `…FromSend` from the actual one).
     /// - Time-series points are added up by second since each shard's start (so shards are assumed to have
-    ///   started together, as `--shard` runs do). A second's `broadcastP99` is the highest of the shards'
-    ///   (per-second histograms are not kept): an upper bound of the true value.
+    ///   started together, as `--shard` runs do). A second's `broadcastP99` (and `broadcastP99FromSend`) is the
+    ///   highest of the shards' (per-second histograms are not kept): an upper bound of the true value.
     /// - The generator's sends are summed, its CPU seconds too (the cost of the whole fleet); the late
     ///   threshold, the largest send lag, the CPU utilization and the peak memory are the largest of the shards'.
     /// - Warnings are every input's, once each, except the generator's, which is made again from the merged
@@ -219,7 +219,8 @@ extension LoadReport {
         TimeSeriesPoint(
             second: a.second, usersConnected: usersConnected, messagesOut: a.messagesOut + b.messagesOut,
             messagesIn: a.messagesIn + b.messagesIn, bytesOut: a.bytesOut + b.bytesOut, bytesIn: a.bytesIn + b.bytesIn,
-            errors: a.errors + b.errors, broadcastP99: max(a.broadcastP99, b.broadcastP99))
+            errors: a.errors + b.errors, broadcastP99: max(a.broadcastP99, b.broadcastP99),
+            broadcastP99FromSend: [a.broadcastP99FromSend, b.broadcastP99FromSend].compactMap { $0 }.max())
     }
 
     private static func mergeGenerators(_ generators: [GeneratorSummary]) -> GeneratorSummary {

@@ -38,6 +38,7 @@ extension ReportHTML {
         svg.chart .point { fill: var(--series); stroke: #fff; stroke-width: 0.5; }
         svg.chart .swatch { fill: var(--series); }
         .series-p99 { --series: #8250df; }
+        .series-from-send { --series: #bc4c00; }
         .series-out { --series: #0969da; }
         .series-in { --series: #d4a72c; }
         .series-connected { --series: #1a7f37; }

@@ -112,12 +112,20 @@ public enum ReportHTML {
         let series = report.timeSeries
         let x = { (point: LoadReport.TimeSeriesPoint) in Double(point.second) }
         let time = { (seconds: Double) in seconds == 0 ? "0" : ScenarioUnits.describe(seconds: seconds) }
+        var latencySeries: [SVGLineChart.Series] = [.init(name: "p99", points: series.map {
+            $0.broadcastP99 > 0 ? .init(x: x($0), y: $0.broadcastP99) : nil
+        })]
+        // Reports that time copies from the actual send too: that p99 as a second line (it only parts from the
+        // first when the generator fell behind).
+        if series.contains(where: { $0.broadcastP99FromSend != nil }) {
+            latencySeries.append(.init(name: "from-send", points: series.map { point in
+                point.broadcastP99FromSend.flatMap { $0 > 0 ? .init(x: x(point), y: $0) : nil }
+            }))
+        }
         let charts: [(heading: String, chart: SVGLineChart)] = [
             ("Broadcast latency, p99 of each second", SVGLineChart(
                 id: "chart-latency", title: "Broadcast latency p99 per second", format: time,
-                series: [.init(name: "p99", points: series.map {
-                    $0.broadcastP99 > 0 ? .init(x: x($0), y: $0.broadcastP99) : nil
-                })])),
+                series: latencySeries)),
             ("Messages out and in, each second", SVGLineChart(
                 id: "chart-messages", title: "Messages sent and received per second", format: Self.count,
                 series: [
