@@ -14,9 +14,9 @@ struct RunCommand: AsyncParsableCommand {
               1  a threshold failed
               2  bad usage or an invalid scenario (nothing connected), or an output file could not be written
               3  the target is unreachable (a failed TLS handshake included)
-              130, 143  interrupted by SIGINT (130) or SIGTERM (143): new sends stop, messages in flight get
-                 up to 2 s (a second signal ends that at once), the connections close, and the summary and every
-                 output are still written, marked interrupted (an interrupted run never passes)
+              130  interrupted by SIGINT (143: by SIGTERM): sending stops, messages in flight get up to 2 s
+                   (a second signal ends that at once), then the summary and every output are still written,
+                   marked interrupted; an interrupted run never passes
 
             Output files (--out, --html, --junit, --live) are checked before anything connects (exit 2 naming the
             flag: a missing directory, a directory, two flags on one file) and written whole: a temporary file in
