@@ -98,7 +98,9 @@ final class ChatctlReportTests: XCTestCase {
 
         let unwritable = try await self.chatctl(["report", path, "--html", "/nonexistent/dir/page.html"])
         XCTAssertEqual(unwritable.status, 2)
-        XCTAssertTrue(unwritable.stderr.contains("chatctl: cannot write /nonexistent/dir/page.html"), unwritable.stderr)
+        XCTAssertTrue(
+            unwritable.stderr.contains("chatctl: --html /nonexistent/dir/page.html: directory /nonexistent/dir does not exist"),
+            unwritable.stderr)
 
         let noArgument = try await self.chatctl(["report"])
         XCTAssertEqual(noArgument.status, 2)
@@ -222,6 +224,6 @@ final class ChatctlReportTests: XCTestCase {
         let smoke = RepositoryPaths.root.appendingPathComponent("scenarios/smoke.json").path
         let result = try await self.chatctl(["run", smoke, "--live", "/nonexistent/dir/live.jsonl"])
         XCTAssertEqual(result.status, 2)
-        XCTAssertEqual(result.stderr, "chatctl: --live /nonexistent/dir/live.jsonl: cannot create the file\n")
+        XCTAssertEqual(result.stderr, "chatctl: --live /nonexistent/dir/live.jsonl: directory /nonexistent/dir does not exist\n")
     }
 }

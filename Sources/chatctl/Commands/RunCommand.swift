@@ -10,20 +10,20 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Spawns the scenario's simulated users, plays its phases, checks that every message reached every
             member exactly once and in order, measures latency, prints a summary and exits:
-              0  every threshold passed
+              0  every run check and threshold passed
               1  a threshold or a built-in run check failed
               2  bad usage or an invalid scenario (nothing connected), or an output file could not be written
               3  the target is unreachable (a failed TLS handshake included), or unusable: no connection could
                  be made, or every upgrade was refused (HTTP 404 from a wrong path, …)
+              130  interrupted by SIGINT (143: by SIGTERM): sending stops, messages in flight get up to 2 s
+                   (a second signal ends that at once), then the summary and every output are still written,
+                   marked interrupted; an interrupted run never passes
 
             Built-in run checks apply to every run, on top of the scenario's thresholds: every user
             connected, no user lost its connection, no send failed, every planned send went out, every script
             ran to its end, and the drain finished with nothing outstanding. A scenario that expects faults
             allows some in its "tolerate" block. Failed connections, lost connections and failed sends are
             counted by cause (an HTTP status and reason, a close code and reason, a TCP error).
-              130, 143  interrupted by SIGINT (130) or SIGTERM (143): new sends stop, messages in flight get
-                 up to 2 s (a second signal ends that at once), the connections close, and the summary and every
-                 output are still written, marked interrupted (an interrupted run never passes)
 
             Output files (--out, --html, --junit, --live) are checked before anything connects (exit 2 naming the
             flag: a missing directory, a directory, two flags on one file) and written whole: a temporary file in
@@ -37,7 +37,7 @@ struct RunCommand: AsyncParsableCommand {
             more than --late-threshold, or chatctl's CPU was saturated (generator.lateRatio, generator.maxLag,
             generator.cpuUtilization). Scenario format: docs/scenarios.md.
             Outputs: --out the JSON report (chatctl report reads it back, chatctl report merge joins shards),
-            --html a self-contained page with charts, --junit one JUnit test case per threshold, --live one
+            --html a self-contained page with charts, --junit one JUnit test case per run check and threshold, --live one
             JSON line per second while the run goes.
 
             Examples:
