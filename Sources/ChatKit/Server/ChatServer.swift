@@ -82,6 +82,13 @@ public final class ChatServer: Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Out of file descriptors (EMFILE, ENFILE), accept fails while the listening socket stays readable: without
+            // a back-off the accepting loop spins at 100% CPU. NIO's handler pauses accepting for a second instead.
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: false))
+                }
+            }
             .childChannelInitializer { channel in
                 children.insert(channel)
                 return channel.eventLoop.makeCompletedFuture {
