@@ -37,13 +37,15 @@ final class RawMarkerScannerTests: XCTestCase {
         ]
         let json = try JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys])
         XCTAssertEqual(self.scan(ByteBuffer(bytes: json)).markers, [self.b])
-        let handWritten = #"{"ip":"10.0.0.1","type":"broadcast","user":"u1","from":"u1","FromIp":"10.0.0.1","content":""#
+        let handWritten = #"{"ip":"10.0.0.1","type":"broadcast","user":"u1","from":"u1","FromIp":"10.0.0.1","#
+            + #""content":""#
             + self.c.text + #"xx"}"#
         XCTAssertEqual(self.scan(handWritten).markers, [self.c])
     }
 
     func testSeveralLinesPerFrameAsGorillaBatchesThem() {
-        let frame = [self.a.text + "x", self.b.text + "yy", "a line without a marker", self.c.text].joined(separator: "\n")
+        let frame = [self.a.text + "x", self.b.text + "yy", "a line without a marker", self.c.text]
+            .joined(separator: "\n")
         let found = self.scan(frame)
         XCTAssertEqual(found.markers, [self.a, self.b, self.c])
         XCTAssertEqual(found.counts, .init(lines: 4, markers: 3))
@@ -75,7 +77,8 @@ final class RawMarkerScannerTests: XCTestCase {
     }
 
     func testGarbage() {
-        for text in ["", "\n", "\r\n\r\n", "c", "chatctl", "chatctl|", "chatctl||||", "CHATCTL|1|2|3|4|", "chatctl|-1|2|3|4|",
+        for text in ["", "\n", "\r\n\r\n", "c", "chatctl", "chatctl|", "chatctl||||", "CHATCTL|1|2|3|4|",
+                     "chatctl|-1|2|3|4|",
                      "chatctl|1|2|3|99999999999999999999|",
                      "chatctl|9999999999999999999|2|3|4|", "{\"type\":\"join\",\"user\":\"chatctl\"}", "hello\nworld"] {
             XCTAssertEqual(self.scan(text).markers, [], text)
