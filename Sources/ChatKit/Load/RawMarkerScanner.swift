@@ -59,7 +59,9 @@ enum RawMarkerScanner {
     ) -> RawMarker? {
         let prefix = Self.prefix
         var candidate = start
-        while end - candidate > prefix.count, let found = Self.index(of: prefix[0], in: bytes, from: candidate, to: end) {
+        while end - candidate > prefix.count,
+            let found = Self.index(of: prefix[0], in: bytes, from: candidate, to: end)
+        {
             guard end - found > prefix.count else { return nil }
             if Self.matchesPrefix(bytes, at: found),
                 let slice = frame.getSlice(at: readerIndex + found, length: end - found),
