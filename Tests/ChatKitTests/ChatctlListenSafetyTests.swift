@@ -85,7 +85,8 @@ final class ChatctlListenSafetyTests: XCTestCase {
 
     func testServerClosingOrVanishingBeforeCountIsAFailure() async throws {
         // A ChatKit server shutting down closes with 1001: 2 of 5 messages is not done.
-        try await withServer { server in
+        let server = try await ChatServer.start(configuration: ServerConfiguration(port: 0, threads: 1))
+        do {
             let listener = try self.chatctl(["listen", "--room", "lobby", "--count", "5", "--timeout", "60", server.url])
             try await eventually("listener joined") { server.hub.memberDetails(room: "lobby")?.count == 1 }
             let alice = try await ChatTestClient.connect(server, name: "alice", room: "lobby")
@@ -97,6 +98,9 @@ final class ChatctlListenSafetyTests: XCTestCase {
             XCTAssertEqual(status, 1)
             XCTAssertTrue(listener.stderr.contains("after 2 of 5 messages"), listener.stderr)
             XCTAssertTrue(listener.stderr.contains("1001 (server shutting down)"), listener.stderr)
+        } catch {
+            try? await server.shutdown()
+            throw error
         }
 
         // A chatserver killed with SIGKILL: the connection drops without a close frame.

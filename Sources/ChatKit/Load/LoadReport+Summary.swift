@@ -58,11 +58,15 @@ extension LoadReport {
             lines.append("server       messages in +\(after.messagesIn - before.messagesIn)  out +\(after.messagesOut - before.messagesOut)"
                 + "  slow consumers dropped +\(after.slowConsumersDropped - before.slowConsumersDropped)")
         }
+        // Names, targets and error codes come from a scenario or report file, or from the server: shown escaped,
+        // so none can act on the terminal or start a line of its own. (The colours below are added after.)
+        lines = lines.map(TerminalText.escape)
         if !self.thresholds.isEmpty {
             lines.append("")
             lines.append("thresholds")
             for result in self.thresholds {
-                lines.append("  \(verdict(result.passed))  \(result.rule)  (was \(result.valueText))")
+                let rule = TerminalText.escape(result.rule), value = TerminalText.escape(result.valueText)
+                lines.append("  \(verdict(result.passed))  \(rule)  (was \(value))")
             }
         }
         lines.append("")

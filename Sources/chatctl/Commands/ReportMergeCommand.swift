@@ -58,7 +58,7 @@ struct ReportMergeCommand: AsyncParsableCommand {
         do {
             merged = try LoadReport.merge(inputs, labels: self.reports, overrides: overrides)
         } catch {
-            Console.error("chatctl: cannot merge: \(error.message)")
+            Console.error("chatctl: cannot merge: \(TerminalText.escape(error.message))")
             throw ChatctlExitCode.usage
         }
         print(merged.summaryText(colour: Console.stdoutWantsColour))

@@ -44,7 +44,7 @@ struct ReportShowCommand: AsyncParsableCommand {
         do {
             try report.reevaluate(overrides: overrides)
         } catch {
-            Console.error("chatctl: \(self.report): \(error.message)")
+            Console.error("chatctl: \(self.report): \(TerminalText.escape(error.message))")
             throw ChatctlExitCode.usage
         }
         print(report.summaryText(colour: Console.stdoutWantsColour))

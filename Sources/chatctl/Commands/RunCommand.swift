@@ -91,7 +91,8 @@ struct RunCommand: AsyncParsableCommand {
         do {
             scenario = try ScenarioParser.parse(contentsOf: self.scenario)
         } catch let error as ScenarioValidationError {
-            Console.error("chatctl: \(self.scenario): invalid scenario:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
+            let problems = error.problems.map { "  " + TerminalText.escape($0) }.joined(separator: "\n")
+            Console.error("chatctl: \(self.scenario): invalid scenario:\n" + problems)
             throw ExitCode(2)
         }
         if let seed = self.seed { scenario.seed = seed }
