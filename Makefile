@@ -3,14 +3,27 @@ SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= debug
 
-.PHONY: run test deps build release server clean sanitize sanitize-thread sanitize-address soak bench conformance completions man fuzz
+.PHONY: run install test deps build release server clean sanitize sanitize-thread sanitize-address soak bench conformance completions man fuzz
 
 SCENARIO ?= scenarios/burst.json
 
-## Build and run the main job: chatctl's burst load test against an embedded server.
+## Build chatctl and chatserver (release, in .build/release) and run the main job: chatctl's burst load test
+## against an embedded server.
 run: deps
 	$(SWIFT) build -c release --product chatctl
+	$(SWIFT) build -c release --product chatserver
 	$$($(SWIFT) build -c release --show-bin-path)/chatctl run $(SCENARIO)
+
+## Copy the release chatctl and chatserver to $(PREFIX)/bin (default /usr/local/bin), building them if needed.
+## `make install PREFIX=$HOME/.local` needs no root.
+PREFIX ?= /usr/local
+install:
+	$(SWIFT) build -c release --product chatctl
+	$(SWIFT) build -c release --product chatserver
+	mkdir -p "$(PREFIX)/bin"
+	bin=$$($(SWIFT) build -c release --show-bin-path); \
+		install -m 755 "$$bin/chatctl" "$$bin/chatserver" "$(PREFIX)/bin/"
+	@echo "installed chatctl and chatserver in $(PREFIX)/bin"
 
 ## Start chatserver on 127.0.0.1:8080.
 server: deps

@@ -32,7 +32,7 @@ struct ChatctlCommand: AsyncParsableCommand {
         version: ChatKitVersion.current,
         subcommands: [
             RunCommand.self, ReportCommand.self, SendCommand.self, ListenCommand.self, BotCommand.self,
-            HealthCommand.self, AdminCommand.self, AutobahnCommand.self,
+            HealthCommand.self, AdminCommand.self, AutobahnCommand.self, BotRulesWorkerCommand.self,
         ]
     )
 

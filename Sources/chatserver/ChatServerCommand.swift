@@ -256,7 +256,8 @@ struct ChatServerCommand: AsyncParsableCommand {
         do {
             server = try await ChatServer.start(configuration: configuration, logger: logger)
         } catch {
-            FileHandle.standardError.write(Data("chatserver: cannot listen on \(self.host):\(self.port): \(error)\n".utf8))
+            FileHandle.standardError.write(Data(
+                "chatserver: cannot listen on \(self.host):\(self.port): \(Self.describeListenError(error))\n".utf8))
             throw ExitCode(1)
         }
         print("listening on \(server.url)")
@@ -272,6 +273,14 @@ struct ChatServerCommand: AsyncParsableCommand {
         let signal = await TerminationSignals.wait()
         logger.info("received \(signal): shutting down")
         try await server.shutdown()
+    }
+
+    /// Why listening failed, as a person says it (`address already in use`), not NIO's
+    /// `bind(descriptor:ptr:bytes:): Address already in use (errno: 98)`.
+    static func describeListenError(_ error: Error) -> String {
+        guard let error = error as? IOError else { return "\(error)" }
+        let text = String(cString: strerror(error.errnoCode))
+        return text.prefix(1).lowercased() + text.dropFirst()
     }
 
     /// The admin token from `--admin-token` or `$CHAT_ADMIN_TOKEN`; an empty one counts as none.

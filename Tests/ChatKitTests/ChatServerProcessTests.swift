@@ -51,7 +51,8 @@ final class ChatServerProcessTests: XCTestCase {
             let server = try self.start(["--port", "\(running.port)"])
             let status = try await server.wait()
             XCTAssertEqual(status, 1)
-            XCTAssertTrue(server.stderr.contains("cannot listen on 127.0.0.1:\(running.port)"), server.stderr)
+            XCTAssertEqual(
+                server.stderr, "chatserver: cannot listen on 127.0.0.1:\(running.port): address already in use\n")
         }
     }
 }

@@ -154,7 +154,7 @@ final class ChatctlHTTPTests: XCTestCase {
 
             let kickAgain = try await chatctl(["admin", "kick", "bob"] + common)
             XCTAssertEqual(kickAgain.status, 1)
-            XCTAssertTrue(kickAgain.stderr.contains("error: HTTP 404 unknown_user"), kickAgain.stderr)
+            XCTAssertTrue(kickAgain.stderr.contains("chatctl: HTTP 404 unknown_user"), kickAgain.stderr)
         }
     }
 
@@ -183,7 +183,7 @@ final class ChatctlHTTPTests: XCTestCase {
             let run = try await chatctl(["admin", "rooms", "--url", server.httpURL, "--token", "wrong"])
             XCTAssertEqual(run.status, 1)
             XCTAssertEqual(run.stdout, "")
-            XCTAssertEqual(run.stderr, "error: HTTP 401 unauthorized: wrong admin token\n")
+            XCTAssertEqual(run.stderr, "chatctl: HTTP 401 unauthorized: wrong admin token\n")
         }
     }
 
@@ -218,7 +218,7 @@ final class ChatctlHTTPTests: XCTestCase {
         try await withServer { server in
             let run = try await chatctl(["admin", "rooms", "--url", server.httpURL, "--token", Self.token])
             XCTAssertEqual(run.status, 1)
-            XCTAssertTrue(run.stderr.hasPrefix("error: HTTP 404 admin_disabled: "), run.stderr)
+            XCTAssertTrue(run.stderr.hasPrefix("chatctl: HTTP 404 admin_disabled: "), run.stderr)
         }
     }
 
@@ -227,7 +227,7 @@ final class ChatctlHTTPTests: XCTestCase {
             let common = ["--url", server.httpURL, "--token", Self.token]
             let users = try await chatctl(["admin", "users", "ghost"] + common)
             XCTAssertEqual(users.status, 1)
-            XCTAssertEqual(users.stderr, "error: HTTP 404 unknown_room: no room named \"ghost\"\n")
+            XCTAssertEqual(users.stderr, "chatctl: HTTP 404 unknown_room: no room named \"ghost\"\n")
             let announce = try await chatctl(["admin", "announce", "ghost", "hello"] + common)
             XCTAssertEqual(announce.status, 1)
             XCTAssertTrue(announce.stderr.contains("HTTP 404 unknown_room"), announce.stderr)

@@ -50,6 +50,22 @@ final class ChatctlReportTests: XCTestCase {
         XCTAssertEqual(relaxed.status, 0, relaxed.stdout)
     }
 
+    func testReportShowsNamesAndErrorsFromTheFileEscaped() async throws {
+        // A report file is input like any other: its scenario name and error codes cannot act on the terminal.
+        let report = try SyntheticReports.report(
+            name: "evil\u{1B}]52;c;ZXZpbA==\u{07}\nresult: PASS", counters: ["delivery.expected": 1],
+            errors: ["closed\u{9B}2J\u{202E}": 1], thresholds: ["delivery.expected": "> 0"])
+        let shown = try await self.chatctl(["report", try SyntheticReports.write(report)])
+        XCTAssertEqual(shown.status, 0, shown.stderr)
+        XCTAssertTrue(shown.stdout.contains(#"scenario   evil\u001b]52;c;ZXZpbA==\u0007\nresult: PASS (seed"#), shown.stdout)
+        XCTAssertTrue(shown.stdout.contains(#"errors       closed\u009b2J\u202e 1"#), shown.stdout)
+        XCTAssertEqual(shown.stdout.components(separatedBy: "result: PASS").count, 3, "one forged, one real")
+        for scalar in shown.stdout.unicodeScalars where scalar != "\n" {
+            XCTAssertFalse(TerminalText.isUnsafe(scalar), "raw U+\(String(scalar.value, radix: 16)) in \(shown.stdout)")
+        }
+        XCTAssertEqual(shown.stdout.split(separator: "\n").filter { $0.hasPrefix("scenario") }.count, 1)
+    }
+
     func testReportWritesTheHTMLPageAndJUnitXML() async throws {
         let path = try SyntheticReports.write(try self.passingReport())
         let html = SyntheticReports.temporaryPath(".html")

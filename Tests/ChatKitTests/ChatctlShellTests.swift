@@ -43,6 +43,15 @@ final class ChatctlShellTests: XCTestCase {
                 return nil
             }
             XCTAssertEqual(contents, ["before you came", "live"])
+            // History replayed on join is flagged, so `select(.history != true)` keeps only new messages.
+            let lines = listener.stdout.split(separator: "\n").map(String.init)
+            let flagged = try lines.filter { line in
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                return object?["history"] as? Bool == true
+            }
+            XCTAssertEqual(flagged.count, 1, listener.stdout)
+            XCTAssertTrue(flagged.first?.contains("before you came") ?? false, listener.stdout)
+            XCTAssertFalse(lines.contains { $0.contains("\"live\"") && $0.contains("history") }, listener.stdout)
         }
     }
 

@@ -39,6 +39,8 @@ final class ScenarioValidationTests: XCTestCase {
     func testBadInputsGetMessagesNamingTheField() {
         let cases: [(json: String, expected: String)] = [
             ("{not json", "scenario is not valid JSON"),
+            ("{\n  \"name\": \"x\",\n  oops\n}", "scenario is not valid JSON: line 3, column 3: Invalid value."),
+            ("{\n  \"name\": \"x\",\n", "scenario is not valid JSON: line 3, column 1: Unexpected end of file"),
             ("[]", "scenario: expected an object, got an array"),
             (self.with("phases", #"[{"type":"hold","duration":"1s"},{"type":"arrivals","duration":"1s","rate":"fast"}]"#),
              #"phases[1].rate: expected "N/s", got "fast""#),

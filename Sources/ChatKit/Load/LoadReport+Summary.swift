@@ -75,22 +75,26 @@ extension LoadReport {
                 }
             }
         }
+        // Names, targets and error codes come from a scenario or report file, or from the server: shown escaped,
+        // so none can act on the terminal or start a line of its own. (The colours below are added after.)
+        lines = lines.map(TerminalText.escape)
         if let checks = self.checks, !checks.isEmpty {
             lines.append("")
             lines.append("run checks")
             for check in checks {
-                lines.append("  \(verdict(check.passed))  \(check.message)")
+                lines.append("  \(verdict(check.passed))  \(TerminalText.escape(check.message))")
             }
         }
         if let warnings = self.warnings, !warnings.isEmpty {
             lines.append("")
-            lines += warnings.map { "WARNING \($0)" }
+            lines += warnings.map { "WARNING " + TerminalText.escape($0) }
         }
         if !self.thresholds.isEmpty {
             lines.append("")
             lines.append("thresholds")
             for result in self.thresholds {
-                lines.append("  \(verdict(result.passed))  \(result.rule)  (was \(result.valueText))")
+                let rule = TerminalText.escape(result.rule), value = TerminalText.escape(result.valueText)
+                lines.append("  \(verdict(result.passed))  \(rule)  (was \(value))")
             }
         }
         lines.append("")

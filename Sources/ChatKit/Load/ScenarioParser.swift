@@ -24,13 +24,37 @@ public enum ScenarioParser {
             root = try JSONSerialization.jsonObject(with: data, options: [])
         } catch {
             let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-            throw ScenarioValidationError(problems: ["scenario is not valid JSON: \(detail)"])
+            throw ScenarioValidationError(problems: ["scenario is not valid JSON: \(Self.locating(detail, in: data))"])
         }
         var reader = JSONReader()
         let scenario = reader.scenario(root)
         if !reader.problems.isEmpty { throw ScenarioValidationError(problems: reader.problems) }
         guard let scenario else { throw ScenarioValidationError(problems: ["scenario: could not be read"]) }
         return scenario
+    }
+}
+
+extension ScenarioParser {
+    /// Foundation's `Invalid value around character 19.` as `line 3, column 3: Invalid value.` (lines and
+    /// columns from 1; the column counts bytes), an unexpected end of file at the end's line and column; any
+    /// other text as it is.
+    static func locating(_ detail: String, in data: Data) -> String {
+        let offset: Int
+        var message = detail
+        if detail.hasPrefix("Unexpected end of file") {
+            offset = data.count
+        } else if let range = detail.range(of: #" around character \d+"#, options: .regularExpression),
+                  let number = Int(detail[range].split(separator: " ").last ?? "") {
+            offset = number
+            message.removeSubrange(range)
+        } else {
+            return detail
+        }
+        let before = data.prefix(max(0, min(offset, data.count)))
+        let line = before.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? before.startIndex
+        let column = before.endIndex - lineStart + 1
+        return "line \(line), column \(column): " + message
     }
 }
 

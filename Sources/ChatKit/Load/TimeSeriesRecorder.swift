@@ -58,8 +58,11 @@ final class TimeSeriesRecorder: Sendable {
         let progress: LoadProgress = self.state.withLockedValue { state in
             state.broadcastSoFar.merge(interval.broadcastLatency)
             state.errorsSoFar += interval.errorTotal + interval.connectErrors
+            // The last, partial second (recorded when the run stops) can round to the same second as the tick
+            // before it: it takes the next second, so seconds strictly increase and charts never double back.
+            let second = max(Int(elapsed.rounded()), (state.points.last?.second ?? 0) + 1)
             let point = LoadReport.TimeSeriesPoint(
-                second: Int(elapsed.rounded()), usersConnected: connected, messagesOut: interval.messagesOut,
+                second: second, usersConnected: connected, messagesOut: interval.messagesOut,
                 messagesIn: interval.messagesIn, bytesOut: interval.bytesOut, bytesIn: interval.bytesIn,
                 errors: interval.errorTotal + interval.connectErrors,
                 broadcastP99: interval.broadcastLatency.seconds(atPercentile: 99),

@@ -10,7 +10,7 @@ struct AdminCommand: ParsableCommand {
             subcommand sends it as "Authorization: Bearer TOKEN", from --token or else CHAT_ADMIN_TOKEN.
 
             Exit status: 0 success; 1 the server answered with an error (printed to standard error, e.g. \
-            "error: HTTP 401 unauthorized: wrong admin token"); 2 bad usage (including no token); \
+            "chatctl: HTTP 401 unauthorized: wrong admin token"); 2 bad usage (including no token); \
             3 unreachable.
 
             Examples:

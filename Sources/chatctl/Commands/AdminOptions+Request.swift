@@ -19,7 +19,7 @@ extension AdminOptions {
             method, try self.baseURL().url(path), headers: headers, body: body, timeoutSeconds: self.timeout,
             tls: self.tls.curl)
         guard result.isSuccess else {
-            Console.error("error: \(ServerRequest.describeFailure(result))")
+            Console.error("chatctl: \(ServerRequest.describeFailure(result))")
             throw ChatctlExitCode.serverError
         }
         return result
@@ -37,7 +37,7 @@ extension AdminOptions {
         do {
             return try decoder.decode(type, from: result.body)
         } catch {
-            Console.error("error: the server's answer is not what chatctl expects: \(result.bodyText)")
+            Console.error("chatctl: the server's answer is not what chatctl expects: \(result.bodyText)")
             throw ChatctlExitCode.serverError
         }
     }

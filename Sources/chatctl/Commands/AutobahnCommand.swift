@@ -55,12 +55,12 @@ struct AutobahnCommand: AsyncParsableCommand {
         do {
             count = try await driver.caseCount()
         } catch let error as AutobahnDriverError {
-            Console.error("chatctl autobahn: \(error)")
+            Console.error("chatctl: \(error)")
             if case .unreachable = error { throw ChatctlExitCode.unreachable }
             throw ChatctlExitCode.serverError
         }
         do {
-            Console.error("chatctl autobahn: \(count) cases from \(self.url), agent \(self.agent)")
+            Console.error("chatctl: \(count) cases from \(self.url), agent \(self.agent)")
             var timedOut: [Int] = []
             for number in stride(from: 1, through: count, by: 1) {
                 let started = ContinuousClock.now
@@ -74,7 +74,7 @@ struct AutobahnCommand: AsyncParsableCommand {
             print("ran \(count) cases, agent \(self.agent)\(timeouts); the fuzzing server has written its reports")
         } catch let error as AutobahnDriverError {
             // The fuzzing server answered at first: losing it mid-run means it could not be driven.
-            Console.error("chatctl autobahn: \(error)")
+            Console.error("chatctl: \(error)")
             throw ChatctlExitCode.serverError
         }
     }

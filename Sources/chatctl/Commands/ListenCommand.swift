@@ -10,15 +10,21 @@ struct ListenCommand: AsyncParsableCommand {
         abstract: "Print a room's messages (and whispers to you), one line each.",
         discussion: """
             Prints `[room] name: text` per message, `[whisper] name: text` per whisper, `[room] * name joined`
-            per presence change; the room's history is printed first unless --no-history. With --json every
-            frame the server sends is printed as one JSON line (for jq). Runs until the server closes the
+            per presence change; the room's history is printed first unless --no-history. Control characters,
+            bidirectional overrides and embedded line breaks in what others sent (text, names, rooms) are shown
+            escaped (`\\u001b`, `\\n`), so each message is exactly one line and cannot act on the terminal.
+            With --json every frame the server sends is printed as one JSON line (for jq); the history replayed on
+            join comes as `message` lines that also carry `"history": true`. Runs until the server closes the
             connection, SIGINT/SIGTERM, --count messages, or --timeout.
-            Exit status: 0 done; 1 the connection was refused or lost, or --timeout passed before --count
-            messages arrived; 2 bad usage; 3 the server is unreachable.
+            Exit status: 0 done (--count messages arrived, SIGINT/SIGTERM, or without --count the server ended
+            the connection normally with 1000 or 1001); 1 the connection was refused, or the server closed it
+            (any code, with --count) or it dropped before --count messages arrived (the message on stderr gives
+            the close code and reason), or --timeout passed first; 2 bad usage; 3 the server is unreachable.
 
             Examples:
               chatctl listen --room lobby
               chatctl listen --room lobby --json | jq -r 'select(.type=="message") | .content'
+              chatctl listen --room lobby --json | jq -r 'select(.type=="message" and .history != true) | .content'
               chatctl listen --room ci --count 1 --timeout 30   # wait for one message
               chatctl listen --room lobby wss://127.0.0.1:8443/ws --insecure   # a self-signed test server
             """
@@ -67,7 +73,11 @@ struct ListenCommand: AsyncParsableCommand {
         loop: while true {
             if stopped.withLockedValue({ $0 }) { break }
             if let deadline, ContinuousClock.now >= deadline {
-                if self.count != nil { outcome = 1 }
+                if let count = self.count {
+                    let seconds = String(format: "%g", self.timeout ?? 0)
+                    Console.error("chatctl: --timeout \(seconds)s passed after \(received) of \(count) messages")
+                    outcome = 1
+                }
                 break
             }
             let wait: Duration = deadline.map { min($0 - .now, .milliseconds(200)) } ?? .milliseconds(200)
@@ -79,10 +89,15 @@ struct ListenCommand: AsyncParsableCommand {
             case .binary(let data):
                 if self.json { StandardOutput.line("{\"binary\":\(data.readableBytes)}") }
             case .closed(let code, let reason):
-                // The server ending the conversation (1000, or 1001 when it shuts down) is the end of input;
-                // anything else (kicked, dropped) is a failure.
-                if code != WebSocketCloseCode.normal && code != WebSocketCloseCode.goingAway {
-                    Console.error("chatctl listen: connection closed by the server: \(code) \(reason)")
+                // The server ending the conversation (1000, or 1001 when it shuts down) is the end of input
+                // unless --count messages were still to come; anything else (kicked, dropped) is a failure.
+                let normal = code == WebSocketCloseCode.normal || code == WebSocketCloseCode.goingAway
+                if let count = self.count, received < count {
+                    Console.error("chatctl: the connection ended after \(received) of \(count) messages: "
+                        + Self.describeClose(code: code, reason: reason))
+                    outcome = 1
+                } else if !normal {
+                    Console.error("chatctl: the connection ended: " + Self.describeClose(code: code, reason: reason))
                     outcome = 1
                 }
                 break loop
@@ -93,36 +108,50 @@ struct ListenCommand: AsyncParsableCommand {
         if outcome != 0 { throw ExitCode(outcome) }
     }
 
+    /// How a connection ended, made safe to print: `the server closed it with 1001 (server shutting down)`, or
+    /// `it dropped without a close frame (1006)`.
+    static func describeClose(code: UInt16, reason: String) -> String {
+        if code == 1006 { return "it dropped without a close frame (1006)" }
+        return "the server closed it with \(code)" + (reason.isEmpty ? "" : " (\(TerminalText.escape(reason)))")
+    }
+
     /// Prints a frame; returns 1 when it counts towards --count.
     private func print(_ text: String, me: String) -> Int {
         guard self.connection.wireProtocol == .chat else {
-            StandardOutput.line(text)
+            StandardOutput.line(TerminalText.escape(text))
             return 1
         }
         guard let frame = try? ServerFrame.decode(text) else {
-            StandardOutput.line(text)
+            StandardOutput.line(TerminalText.escape(text))
             return 0
         }
         if case .history(_, let messages, _) = frame {
             if !self.noHistory {
                 for message in messages {
                     if self.json {
-                        StandardOutput.line(ServerFrame.message(message).encoded())
+                        StandardOutput.line(Self.markedAsHistory(ServerFrame.message(message).encoded()))
                     } else if let line = FrameFormatter.line(.message(message), me: me) {
-                        StandardOutput.line(line)
+                        StandardOutput.line(TerminalText.escape(line))
                     }
                 }
             }
             return 0
         }
         if self.json {
-            StandardOutput.line(text)
+            // JSON escapes every control character inside strings; only whitespace between tokens can be raw.
+            StandardOutput.line(text.unicodeScalars.contains(where: TerminalText.isUnsafe) ? frame.encoded() : text)
         } else if let line = FrameFormatter.line(frame, me: me) {
-            StandardOutput.line(line)
+            StandardOutput.line(TerminalText.escape(line))
         }
         switch frame {
         case .message, .whisper: return 1
         default: return 0
         }
+    }
+
+    /// A `message` frame's JSON object with `"history":true` added, for the history replayed on join.
+    static func markedAsHistory(_ object: String) -> String {
+        guard object.hasSuffix("}"), object.count > 2 else { return object }
+        return String(object.dropLast()) + ",\"history\":true}"
     }
 }

@@ -13,7 +13,8 @@ struct ReportMergeCommand: AsyncParsableCommand {
             are summed, and delivery is counted up to each room's last seq over all shards (copies that \
             reached none of a shard's members count as lost); latency histograms are merged from their buckets and the percentiles computed again \
             (exact, not averaged); time-series points are summed second by second; the thresholds the shards \
-            recorded are evaluated again on the merged report (--threshold adds or replaces rules). Prints \
+            recorded are evaluated again on the merged report (--threshold adds a rule, replacing the recorded \
+            rules on its metric). Prints \
             the merged summary. See docs/scenarios.md, "Merging shards".
 
             Exit status: 0 every threshold passed, 1 a threshold failed, 2 bad usage, an unreadable report, \
@@ -37,7 +38,10 @@ struct ReportMergeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("threshold"),
-        help: ArgumentHelp("Add or replace a threshold (repeatable).", valueName: "metric op value"))
+        help: ArgumentHelp(
+            "Add a threshold (repeatable). It replaces every rule on the same metric, so it can loosen a rule as "
+                + "well as tighten it.",
+            valueName: "metric op value"))
     var thresholds: [String] = []
 
     @OptionGroup var outputs: ReportOutputOptions
@@ -55,7 +59,7 @@ struct ReportMergeCommand: AsyncParsableCommand {
         do {
             merged = try LoadReport.merge(inputs, labels: self.reports, overrides: overrides)
         } catch {
-            Console.error("chatctl: cannot merge: \(error.message)")
+            Console.error("chatctl: cannot merge: \(TerminalText.escape(error.message))")
             throw ChatctlExitCode.usage
         }
         print(merged.summaryText(colour: Console.stdoutWantsColour))

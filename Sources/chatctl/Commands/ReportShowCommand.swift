@@ -31,7 +31,8 @@ struct ReportShowCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("threshold"),
         help: ArgumentHelp(
-            "Add or replace a threshold, e.g. 'latency.broadcast.p99 < 20ms' (repeatable).",
+            "Add a threshold, e.g. 'latency.broadcast.p99 < 20ms' (repeatable). It replaces every rule on the same metric, "
+                + "so it can loosen a rule as well as tighten it.",
             valueName: "metric op value"))
     var thresholds: [String] = []
 
@@ -44,7 +45,7 @@ struct ReportShowCommand: AsyncParsableCommand {
         do {
             try report.reevaluate(overrides: overrides)
         } catch {
-            Console.error("chatctl: \(self.report): \(error.message)")
+            Console.error("chatctl: \(self.report): \(TerminalText.escape(error.message))")
             throw ChatctlExitCode.usage
         }
         print(report.summaryText(colour: Console.stdoutWantsColour))

@@ -74,7 +74,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("threshold"),
         help: ArgumentHelp(
-            "Add or replace a threshold, e.g. 'delivery.lost == 0' (repeatable).",
+            "Add a threshold, e.g. 'delivery.lost == 0' (repeatable). It replaces every rule on the same metric, "
+                + "so it can loosen a rule as well as tighten it.",
             valueName: "metric op value"))
     var thresholds: [String] = []
 
@@ -87,7 +88,7 @@ struct RunCommand: AsyncParsableCommand {
     var seed: UInt64?
 
     @Option(help: "Event-loop threads for the simulated users (default: one per core).")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int?
 
     @Option(help: "A send leaving later than this after its planned time counts as late (generator overload).")
     var lateThreshold = "10ms"
@@ -108,30 +109,31 @@ struct RunCommand: AsyncParsableCommand {
         do {
             scenario = try ScenarioParser.parse(contentsOf: self.scenario)
         } catch let error as ScenarioValidationError {
-            Console.error("\(self.scenario): invalid scenario:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
+            let problems = error.problems.map { "  " + TerminalText.escape($0) }.joined(separator: "\n")
+            Console.error("chatctl: \(self.scenario): invalid scenario:\n" + problems)
             throw ExitCode(2)
         }
         if let seed = self.seed { scenario.seed = seed }
         if let wireProtocol = self.wireProtocol {
             scenario.wireProtocol = wireProtocol
             if wireProtocol == .raw, !scenario.rawProblems.isEmpty {
-                Console.error("--protocol raw: " + scenario.rawProblems.map { "\($0.path): \($0.message)" }.joined(separator: "\n  "))
+                Console.error("chatctl: --protocol raw: " + scenario.rawProblems.map { "\($0.path): \($0.message)" }.joined(separator: "\n  "))
                 throw ExitCode(2)
             }
         }
         let overrides = try ThresholdArguments.parse(self.thresholds)
         guard let lateSeconds = ScenarioUnits.seconds(self.lateThreshold) else {
-            Console.error("--late-threshold: expected a duration such as \"10ms\", got \"\(self.lateThreshold)\"")
+            Console.error("chatctl: --late-threshold: expected a duration such as \"10ms\", got \"\(self.lateThreshold)\"")
             throw ExitCode(2)
         }
         let shard: (index: Int, count: Int)
         do { shard = try Self.parseShard(self.shard) } catch {
-            Console.error("\(error)")
+            Console.error("chatctl: \(error)")
             throw ExitCode(2)
         }
         for target in self.target {
             do { _ = try WebSocketURL(target) } catch {
-                Console.error("--target: \(error)")
+                Console.error("chatctl: --target: \(error)")
                 throw ExitCode(2)
             }
         }
@@ -161,7 +163,7 @@ struct RunCommand: AsyncParsableCommand {
 
         let progress: ProgressPrinter? = self.quiet ? nil : ProgressPrinter()
         var options = LoadRunOptions(
-            target: self.target.first, transport: CurlLoadTransport(tls: self.tls.curl), threads: self.threads,
+            target: self.target.first, transport: CurlLoadTransport(tls: self.tls.curl), threads: self.threads ?? ProcessInfo.processInfo.activeProcessorCount,
             lateThresholdSeconds: lateSeconds,
             thresholdOverrides: overrides, shard: shard, targets: self.target.count > 1 ? self.target : [],
             tls: try self.tls.clientTLS())
@@ -172,7 +174,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         options.onEmbeddedServer = { url in
-            Console.error("no target given: started an embedded ChatKit server at \(url)")
+            Console.error("chatctl: no target given: started an embedded ChatKit server at \(url)")
         }
         // From here SIGINT and SIGTERM stop the run rather than kill chatctl: it still reports.
         let interruption = RunInterruption()

@@ -80,7 +80,7 @@ struct SendCommand: AsyncParsableCommand {
             do {
                 try client.send(text: text)
             } catch {
-                Console.error("chatctl send: line \(number): \(error)")
+                Console.error("chatctl: line \(number): \(error)")
                 failed = true
                 break
             }
@@ -91,13 +91,13 @@ struct SendCommand: AsyncParsableCommand {
             case .accepted(let frameText):
                 if self.json, let frameText { StandardOutput.line(frameText) }
             case .refused(let message):
-                Console.error("chatctl send: line \(number) refused: \(message)")
+                Console.error("chatctl: line \(number) refused: \(message)")
                 failed = true
             case .closed(let message):
-                Console.error("chatctl send: line \(number): connection closed: \(message)")
+                Console.error("chatctl: line \(number): connection closed: \(message)")
                 throw ExitCode(1)
             case .timedOut:
-                Console.error("chatctl send: line \(number): no echo within \(self.timeout)s")
+                Console.error("chatctl: line \(number): no echo within \(self.timeout)s")
                 failed = true
             }
         }

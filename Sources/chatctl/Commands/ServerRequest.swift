@@ -5,7 +5,7 @@ import Foundation
 /// went wrong on standard error.
 enum ServerRequest {
     /// Performs the request, checking an `https://` server's certificate as `tls` says; when no HTTP answer
-    /// arrives (a failed TLS handshake included), prints `error: <why, naming the URL>` and throws
+    /// arrives (a failed TLS handshake included), prints `chatctl: <why, naming the URL>` and throws
     /// ``ChatctlExitCode/unreachable`` (or ``ChatctlExitCode/usage`` when libcurl rejects the URL).
     static func send(
         _ method: String, _ url: String, headers: [(name: String, value: String)] = [], body: Data? = nil,
@@ -16,7 +16,7 @@ enum ServerRequest {
             return try await client.perform(
                 method: method, url: url, headers: headers, body: body, timeoutSeconds: timeoutSeconds)
         } catch let error as CurlHTTPError {
-            Console.error("error: \(error)")
+            Console.error("chatctl: \(error)")
             throw error.isInvalidURL ? ChatctlExitCode.usage : ChatctlExitCode.unreachable
         }
     }

@@ -9,7 +9,7 @@ enum ThresholdArguments {
             switch Threshold.parse(rule: text) {
             case .success(let threshold): return threshold
             case .failure(let error):
-                Console.error("--threshold \(text): \(error.message)")
+                Console.error("chatctl: --threshold \(text): \(error.message)")
                 throw ChatctlExitCode.usage
             }
         }

@@ -7,7 +7,7 @@ enum ReportFiles {
         do {
             return try LoadReport.read(contentsOf: path)
         } catch {
-            Console.error("chatctl: \(path): \(error.message)")
+            Console.error("chatctl: \(path): \(TerminalText.escape(error.message))")
             throw ChatctlExitCode.usage
         }
     }
