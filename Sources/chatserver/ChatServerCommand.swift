@@ -70,7 +70,10 @@ struct ChatServerCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Origins whose pages may connect (comma-separated or repeated); '*' allows any.",
-            discussion: "Clients that send no Origin header, and pages of this server's own origin, are always allowed."))
+            discussion: """
+                Clients that send no Origin header are always allowed, and pages of this server's own origin when \
+                its host is an allowed host (--allowed-hosts).
+                """))
     var allowedOrigins: [String] = []
 
     @Option(

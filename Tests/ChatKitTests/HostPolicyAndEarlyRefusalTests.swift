@@ -79,16 +79,20 @@ final class HostPolicyAndEarlyRefusalTests: XCTestCase {
                 ("Basic secret", 401),
             ] {
                 let response = try await httpRequest(
-                    port: server.port, method: "GET", path: "/admin/stats", headers: ["Authorization: \(authorization)"])
+                    port: server.port, method: "GET", path: "/admin/stats",
+                    headers: ["Authorization: \(authorization)"])
                 XCTAssertEqual(response.status, status, authorization)
             }
         }
     }
 
     /// Sends a head announcing `contentLength` bytes and only 4 KiB of them, then waits for the answer.
-    private func answerBeforeTheBody(_ port: Int, headers: [String], contentLength: Int) async throws -> HTTPTestResponse {
+    private func answerBeforeTheBody(
+        _ port: Int, headers: [String], contentLength: Int
+    ) async throws -> HTTPTestResponse {
         let client = try await RawTCPClient.connect(port: port)
-        var head = "POST /admin/rooms/lobby/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(contentLength)\r\n"
+        var head = "POST /admin/rooms/lobby/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        head += "Content-Length: \(contentLength)\r\n"
         for line in headers { head += line + "\r\n" }
         try await client.write(head + "\r\n" + String(repeating: "x", count: min(4096, contentLength)))
         try await eventually("an answer before the rest of the body", timeout: .seconds(5)) {
@@ -117,7 +121,8 @@ final class HostPolicyAndEarlyRefusalTests: XCTestCase {
             let chunk = String(repeating: "y", count: 70 * 1024)
             try await client.write(
                 "POST /admin/rooms/lobby/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer secret\r\n"
-                    + "Transfer-Encoding: chunked\r\n\r\n" + String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n")
+                    + "Transfer-Encoding: chunked\r\n\r\n" + String(chunk.utf8.count, radix: 16) + "\r\n" + chunk
+                    + "\r\n")
             try await eventually("413 for the chunked body", timeout: .seconds(5)) { client.text.contains("\r\n\r\n{") }
             XCTAssertEqual(try parseHTTPResponse(client.text).status, 413)
             await client.close()

@@ -97,7 +97,8 @@ final class NameRulesTests: XCTestCase {
         try await withServer { server in
             let client = try await ChatTestClient.connect(server, name: "joiner")
             let rooms = [
-                "lob\u{200B}by", "r\u{3164}", String(repeating: "日", count: 43), "x\u{301}\u{302}\u{303}", "\u{202E}moor",
+                "lob\u{200B}by", "r\u{3164}", String(repeating: "日", count: 43), "x\u{301}\u{302}\u{303}",
+                "\u{202E}moor",
             ]
             for (index, room) in rooms.enumerated() {
                 try client.send(.join(room: room, id: "j\(index)"))

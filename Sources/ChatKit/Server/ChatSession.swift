@@ -48,7 +48,8 @@ final class ChatSession: WebSocketDelegate {
         // An id over the limit is never kept, echoed or sent to anyone: the request is refused without it.
         let idTooLong = (id?.utf8.count ?? 0) > self.maxIDBytes
         if self.rateLimiter?.allow() == false {
-            return self.hub.sendError(.rateLimited, "too many requests: slow down", id: idTooLong ? nil : id, to: member)
+            return self.hub.sendError(
+                .rateLimited, "too many requests: slow down", id: idTooLong ? nil : id, to: member)
         }
         if idTooLong {
             return self.hub.sendError(

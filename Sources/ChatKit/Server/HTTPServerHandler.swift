@@ -86,7 +86,8 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
                 }
                 return
             }
-            let response = self.bodyTooLarge ? self.bodyTooLargeResponse : self.routes.respond(to: head, body: self.body)
+            let response =
+                self.bodyTooLarge ? self.bodyTooLargeResponse : self.routes.respond(to: head, body: self.body)
             self.head = nil
             self.body = nil
             self.write(response, for: head, keepAlive: head.isKeepAlive && !self.bodyTooLarge, context: context)
