@@ -73,8 +73,21 @@ struct ChatServerCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Origins whose pages may connect (comma-separated or repeated); '*' allows any.",
-            discussion: "Clients that send no Origin header, and pages of this server's own origin, are always allowed."))
+            discussion: """
+                Clients that send no Origin header are always allowed, and pages of this server's own origin when \
+                its host is an allowed host (--allowed-hosts).
+                """))
     var allowedOrigins: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "Host headers the server answers (comma-separated or repeated; HOST or HOST:PORT); '*' allows any.",
+            discussion: """
+                Guards against DNS rebinding: any other Host gets 421. Default: bound to loopback, localhost, \
+                127.0.0.1, [::1] and the bound address (any port); bound elsewhere, any host. Pages are allowed to \
+                connect from --allowed-origins, or from their own origin when its host is allowed.
+                """))
+    var allowedHosts: [String] = []
 
     @Option(help: "Seconds between keepalive pings; 0 disables them.")
     var pingInterval: Double = 20
@@ -190,9 +203,20 @@ struct ChatServerCommand: AsyncParsableCommand {
         default: break
         }
         _ = try self.serverTLS()
+        for entry in self.allowedHostList {
+            if let problem = ServerConfiguration.allowedHostProblem(entry) {
+                throw ValidationError("--allowed-hosts: \(problem)")
+            }
+        }
         guard Logger.Level(rawValue: self.logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
+    }
+
+    /// `--allowed-hosts`, comma-separated entries split.
+    private var allowedHostList: [String] {
+        self.allowedHosts.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     /// `--redis`, else `$CHAT_REDIS_URL`; empty counts as unset.
@@ -250,7 +274,8 @@ struct ChatServerCommand: AsyncParsableCommand {
             cluster: self.clusterConfiguration,
             metricsAccess: self.metrics,
             deliverySampleInterval: self.deliverySampleInterval,
-            tls: try self.serverTLS()
+            tls: try self.serverTLS(),
+            allowedHosts: self.allowedHostList
         )
         let server: ChatServer
         do {

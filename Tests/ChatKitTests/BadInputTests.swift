@@ -59,6 +59,43 @@ final class BadInputTests: XCTestCase {
         }
     }
 
+    func testAnIDOverTheLimitIsRefusedAndNeverKeptWhileABystanderPairLosesNothing() async throws {
+        try await withServer { server in
+            let attacker = try await ChatTestClient.connect(server, name: "attacker", room: "lobby")
+            let speaker = try await ChatTestClient.connect(server, name: "speaker", room: "quiet")
+            let listener = try await ChatTestClient.connect(server, name: "listener", room: "quiet")
+            _ = try await speaker.next()  // presence listener
+            let hugeID = String(repeating: "i", count: 60_000)
+            let rounds = 10
+            for round in 1...rounds {
+                try attacker.send(.say(room: "lobby", content: "", id: hugeID))
+                try speaker.send(.say(room: "quiet", content: "m\(round)", id: "q\(round)"))
+            }
+            for round in 1...rounds {
+                guard case .error(.idTooLong, let message, nil) = try await attacker.next() else {
+                    return XCTFail("round \(round): no id_too_long without an id")
+                }
+                XCTAssertTrue(message.contains("128 bytes"), message)
+                for member in [speaker, listener] {
+                    guard case .message(let got) = try await member.next() else { return XCTFail(member.name) }
+                    XCTAssertEqual(got.content, "m\(round)")
+                    XCTAssertEqual(got.seq, round)
+                }
+            }
+            // An id at the limit is fine; nothing with the huge id was kept in the room's history.
+            let atLimit = String(repeating: "k", count: 128)
+            try attacker.send(.say(room: "lobby", content: "ok", id: atLimit))
+            guard case .message(let kept) = try await attacker.next() else { return XCTFail("no message") }
+            XCTAssertEqual(kept.id, atLimit)
+            let late = try await ChatTestClient.connect(server, name: "late")
+            try late.send(.join(room: "lobby", id: nil))
+            _ = try await late.next()  // joined
+            guard case .history(_, let history, _) = try await late.next() else { return XCTFail("no history") }
+            XCTAssertEqual(history.map(\.id), [atLimit])
+            XCTAssertEqual(server.stats.snapshot.errors["id_too_long"], rounds)
+        }
+    }
+
     func testBinaryFrameClosesWith1003() async throws {
         try await withServer { server in
             let client = try await ChatTestClient.connect(server, name: "binary")

@@ -37,6 +37,9 @@ final class ChatServerProcessTests: XCTestCase {
             (["--log-level", "chatty"], "--log-level must be one of"),
             (["--mode", "party"], "The value 'party' is invalid for '--mode <mode>'"),
             (["--frobnicate"], "Unknown option '--frobnicate'"),
+            (["--allowed-hosts", "chat.example.com,bad host"], "--allowed-hosts: \"bad host\" is not a host name"),
+            (["--allowed-hosts", "chat.example.com:99999"], "--allowed-hosts: \"chat.example.com:99999\""),
+            (["--allowed-hosts", "a,,b"], "--allowed-hosts: \"\" is not a host name"),
         ]
         for (arguments, message) in cases {
             let server = try self.start(arguments)

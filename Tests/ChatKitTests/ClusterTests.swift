@@ -45,6 +45,11 @@ final class ClusterTests: XCTestCase {
             XCTAssertEqual([whisper.from, whisper.to, whisper.content, whisper.id], ["alice", "bob", "psst", "w1"])
             guard case .whisper(let echo) = try await alice.next() else { return XCTFail("no echo") }
             XCTAssertEqual(echo, whisper)
+            // Addressed to a look-alike of bob's name, it reaches bob under his own name.
+            try alice.send(.whisper(to: "BOB", content: "psst", id: "w3"))
+            guard case .whisper(let lookAlike) = try await bob.next() else { return XCTFail("no whisper to BOB") }
+            XCTAssertEqual([lookAlike.to, lookAlike.id], ["bob", "w3"])
+            guard case .whisper = try await alice.next() else { return XCTFail("no echo of w3") }
             try alice.send(.whisper(to: "nobody", content: "x", id: "w2"))
             guard case .error(.unknownUser, _, "w2") = try await alice.next() else {
                 return XCTFail("expected unknown_user")
@@ -79,13 +84,15 @@ final class ClusterTests: XCTestCase {
             XCTAssertEqual([announcement.from, announcement.content], ["@system", "maintenance"])
             XCTAssertEqual(announcement.seq, 3)
 
-            // A name is unique across the cluster.
-            do {
-                _ = try await ChatTestClient.connect(b, name: "alice")
-                XCTFail("a second alice connected")
-            } catch let error as WebSocketClientError {
-                guard case .handshakeRejected(409, let body) = error else { return XCTFail("\(error)") }
-                XCTAssertTrue(body.contains("name_taken"), body)
+            // A name is unique across the cluster, by its confusable-safe key (ALICE, Cyrillic аlice).
+            for name in ["alice", "ALICE", "%D0%B0lice"] {
+                do {
+                    _ = try await ChatTestClient.connect(b, name: name)
+                    XCTFail("\(name) connected beside alice")
+                } catch let error as WebSocketClientError {
+                    guard case .handshakeRejected(409, let body) = error else { return XCTFail("\(error)") }
+                    XCTAssertTrue(body.contains("name_taken"), body)
+                }
             }
 
             // Leaving: `left` carries the seq, and the others on both nodes see presence.

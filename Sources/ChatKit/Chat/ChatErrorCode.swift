@@ -14,7 +14,10 @@ public struct ChatErrorCode: RawRepresentable, Hashable, Sendable, Codable, Cust
     public static let badField = ChatErrorCode(rawValue: "bad_field")
     /// `content` is longer than the server allows.
     public static let tooLong = ChatErrorCode(rawValue: "too_long")
-    /// A room name is empty, too long or holds characters that are not allowed.
+    /// The request's `id` is longer than the server allows (128 UTF-8 bytes by default); the request is refused
+    /// and the error carries no `id`.
+    public static let idTooLong = ChatErrorCode(rawValue: "id_too_long")
+    /// A room name is empty, too long (characters or UTF-8 bytes) or holds characters that are not allowed.
     public static let invalidRoom = ChatErrorCode(rawValue: "invalid_room")
     /// `say`, `leave` or `users` for a room the sender has not joined.
     public static let notInRoom = ChatErrorCode(rawValue: "not_in_room")

@@ -180,7 +180,10 @@ extension ChatHub {
         let buffer = Self.encode(.whisper(whisper))
         // An addressee on this node is served directly, as on a single node (and even while degraded).
         let local: [ChatMember]? = self.lock.withLock {
-            guard let recipient = self.members[name] else { return nil }
+            guard let recipient = self.memberLocked(named: name) else { return nil }
+            var delivered = whisper
+            delivered.to = recipient.name
+            let buffer = Self.encode(.whisper(delivered))
             return self.queueLocked(buffer, to: recipient === member ? [member] : [recipient, member])
         }
         if let local { return self.dropSlowConsumers(local) }
@@ -218,6 +221,7 @@ extension ChatHub {
         let (roomNames, overflowed): ([String], [ChatMember]) = self.lock.withLock {
             guard self.members[member.name] === member else { return ([], []) }
             self.members[member.name] = nil
+            self.memberNames[member.nameKey] = nil
             var overflowed: [ChatMember] = []
             let roomNames = member.rooms.sorted()
             for roomName in roomNames {
@@ -235,7 +239,7 @@ extension ChatHub {
         }
         // While degraded these fail; the recovery removes what is left (register and sync).
         for roomName in roomNames { _ = cluster.leave(room: roomName, name: member.name) }
-        cluster.release(name: member.name)
+        cluster.release(nameKey: member.nameKey)
         self.dropSlowConsumers(overflowed)
     }
 
@@ -247,24 +251,25 @@ extension ChatHub {
     func claimInCluster(_ name: String, for channel: Channel) -> EventLoopFuture<Bool> {
         guard let cluster = self.cluster else { return channel.eventLoop.makeSucceededFuture(true) }
         let id = ObjectIdentifier(channel)
+        let key = NameKey.of(name)
         let cancel: @Sendable (Bool) -> Void = { takenElsewhere in
             self.lock.withLock {
-                if self.reservations[name] == id { self.reservations[name] = nil }
-                if takenElsewhere { self.namesTakenElsewhere[name] = .now() + .seconds(2) }
+                if self.reservations[key] == id { self.reservations[key] = nil }
+                if takenElsewhere { self.namesTakenElsewhere[key] = .now() + .seconds(2) }
             }
         }
         guard cluster.isReady else {
             cancel(false)
             return channel.eventLoop.makeSucceededFuture(false)
         }
-        return cluster.claim(name: name).map { claimed in
+        return cluster.claim(nameKey: key).map { claimed in
             guard claimed else {
                 cancel(true)
                 return false
             }
             // The connection may have closed while Redis answered: then the name goes back at once.
-            let stillReserved = self.lock.withLock { self.reservations[name] == id }
-            if !stillReserved { cluster.release(name: name) }
+            let stillReserved = self.lock.withLock { self.reservations[key] == id }
+            if !stillReserved { cluster.release(nameKey: key) }
             return stillReserved
         }.recover { _ in
             cancel(false)
@@ -288,10 +293,11 @@ extension ChatHub {
     /// A message arrived on this node's channel: a whisper for one of its users.
     func clusterNodeMessage(_ payload: String) {
         guard let message = try? JSONDecoder().decode(ClusterWhisper.self, from: Data(payload.utf8)) else { return }
-        let buffer = Self.encode(.whisper(message.whisper))
         let overflowed: [ChatMember] = self.lock.withLock {
-            guard let recipient = self.members[message.whisper.to] else { return [] }
-            return self.queueLocked(buffer, to: CollectionOfOne(recipient))
+            guard let recipient = self.memberLocked(named: message.whisper.to) else { return [] }
+            var whisper = message.whisper
+            whisper.to = recipient.name
+            return self.queueLocked(Self.encode(.whisper(whisper)), to: CollectionOfOne(recipient))
         }
         self.dropSlowConsumers(overflowed)
     }
@@ -332,12 +338,13 @@ extension ChatHub {
                     room: room, names: room.members.keys.sorted(), seq: room.seq, event: room.cluster.lastEvent ?? 0,
                     history: room.history.map { ClusterEvent.envelope($0, ev: 0) })
             }
-            return (self.members.keys.sorted(), views)
+            return (self.memberNames.keys.sorted(), views)
         }
-        let conflicts = try await cluster.register(names: names).get()
-        for name in conflicts {
+        // The cluster's name registry holds name keys (NameKey), like this node's.
+        let conflicts = try await cluster.register(nameKeys: names).get()
+        for key in conflicts {
             // Another node took the name while this one could not see Redis: the older connection gives way.
-            self.lock.withLock { self.members[name] }?.connection.close(
+            self.lock.withLock { self.memberNames[key].flatMap { self.members[$0] } }?.connection.close(
                 code: WebSocketCloseCode.policyViolation, reason: "name taken on another node")
         }
         let registeredRooms = try await cluster.registeredRooms().get()
@@ -357,8 +364,8 @@ extension ChatHub {
             for name in gone { _ = cluster.leave(room: roomName, name: name) }
             self.finish(outcome, room: roomName, cluster: cluster)
         }
-        let departed = self.lock.withLock { names.filter { self.members[$0] == nil } }
-        for name in departed { cluster.release(name: name) }
+        let departed = self.lock.withLock { names.filter { self.memberNames[$0] == nil } }
+        for key in departed { cluster.release(nameKey: key) }
     }
 
     // MARK: Applying events (hub lock)

@@ -11,7 +11,10 @@ import NIOCore
 public final class ChatHub: @unchecked Sendable {
     let lock = NIOLock()
     var members: [String: ChatMember] = [:]
-    /// Names promised to connections whose upgrade is in flight, by channel.
+    /// The name registry: the ``NameKey`` of each member's name, to that name. Two names that look alike have
+    /// one key, so only one of them can be connected.
+    var memberNames: [String: String] = [:]
+    /// Name keys promised to connections whose upgrade is in flight, by channel.
     var reservations: [String: ObjectIdentifier] = [:]
     var rooms: [String: Room] = [:]
     let configuration: ServerConfiguration
@@ -19,7 +22,7 @@ public final class ChatHub: @unchecked Sendable {
     /// The cluster this hub is part of (`--redis`); `nil` for a single node, which keeps every decision local.
     /// Set once, before the server accepts connections.
     private(set) var cluster: ClusterNode?
-    /// Names Redis said another node has, and until when to believe it (hub lock): lets the HTTP answer to a
+    /// Name keys Redis said another node has, and until when to believe it (hub lock): lets the HTTP answer to a
     /// refused upgrade say `409 name_taken`.
     var namesTakenElsewhere: [String: NIODeadline] = [:]
 
@@ -35,37 +38,47 @@ public final class ChatHub: @unchecked Sendable {
 
     // MARK: Names
 
-    /// Whether `name` is in use or promised to a connection being upgraded.
+    /// Whether `name`, or a name that looks like it (same ``NameKey``), is in use or promised to a connection
+    /// being upgraded.
     public func isNameTaken(_ name: String) -> Bool {
-        self.lock.withLock {
-            if self.members[name] != nil || self.reservations[name] != nil { return true }
-            guard let until = self.namesTakenElsewhere[name] else { return false }
+        let key = NameKey.of(name)
+        return self.lock.withLock {
+            if self.memberNames[key] != nil || self.reservations[key] != nil { return true }
+            guard let until = self.namesTakenElsewhere[key] else { return false }
             if until > .now() { return true }
-            self.namesTakenElsewhere[name] = nil
+            self.namesTakenElsewhere[key] = nil
             return false
         }
     }
 
-    /// Promises `name` to `channel` until it attaches or closes; `false` when the name is taken.
+    /// Promises `name` (its ``NameKey``) to `channel` until it attaches or closes; `false` when the name, or one
+    /// that looks like it, is taken.
     func reserve(_ name: String, for channel: Channel) -> Bool {
+        let key = NameKey.of(name)
         let reserved: Bool = self.lock.withLock {
-            if self.members[name] != nil || self.reservations[name] != nil { return false }
-            self.reservations[name] = ObjectIdentifier(channel)
+            if self.memberNames[key] != nil || self.reservations[key] != nil { return false }
+            self.reservations[key] = ObjectIdentifier(channel)
             return true
         }
         if reserved {
             let id = ObjectIdentifier(channel)
             channel.closeFuture.whenComplete { _ in
                 let abandoned: Bool = self.lock.withLock {
-                    guard self.reservations[name] == id else { return false }
-                    self.reservations[name] = nil
+                    guard self.reservations[key] == id else { return false }
+                    self.reservations[key] = nil
                     return true
                 }
                 // The upgrade never completed: free the name in the cluster too.
-                if abandoned { self.cluster?.release(name: name) }
+                if abandoned { self.cluster?.release(nameKey: key) }
             }
         }
         return reserved
+    }
+
+    /// The member called `name`, or else the one whose name looks like it (hub lock).
+    func memberLocked(named name: String) -> ChatMember? {
+        if let member = self.members[name] { return member }
+        return self.memberNames[NameKey.of(name)].flatMap { self.members[$0] }
     }
 
     // MARK: Connections
@@ -73,8 +86,9 @@ public final class ChatHub: @unchecked Sendable {
     /// Registers a member whose WebSocket just opened, sends `welcome`, and joins `room` if given.
     func attach(_ member: ChatMember, initialRoom: String?) {
         self.lock.withLock {
-            self.reservations[member.name] = nil
+            self.reservations[member.nameKey] = nil
             self.members[member.name] = member
+            self.memberNames[member.nameKey] = member.name
             // Queued under the lock so that nothing (a whisper) can reach the member before its welcome.
             self.sendLocked(.welcome(name: member.name), to: member)
         }
@@ -89,6 +103,7 @@ public final class ChatHub: @unchecked Sendable {
         let overflowed: [ChatMember] = self.lock.withLock {
             guard self.members[member.name] === member else { return [] }
             self.members[member.name] = nil
+            self.memberNames[member.nameKey] = nil
             var overflowed: [ChatMember] = []
             for roomName in member.rooms.sorted() {
                 overflowed += self.removeLocked(member, from: roomName)
@@ -176,10 +191,11 @@ public final class ChatHub: @unchecked Sendable {
 
     private func whisper(_ member: ChatMember, to name: String, content: String, id: String?) {
         guard self.acceptsContent(content, id: id, from: member) else { return }
-        let whisper = WhisperMessage(from: member.name, to: name, content: content, id: id, ts: Self.nowMilliseconds())
-        let buffer = Self.encode(.whisper(whisper))
         let overflowed: [ChatMember]? = self.lock.withLock {
-            guard let recipient = self.members[name] else { return nil }
+            guard let recipient = self.memberLocked(named: name) else { return nil }
+            let whisper = WhisperMessage(
+                from: member.name, to: recipient.name, content: content, id: id, ts: Self.nowMilliseconds())
+            let buffer = Self.encode(.whisper(whisper))
             let targets = recipient === member ? [member] : [recipient, member]
             return self.queueLocked(buffer, kind: .whisper, to: targets)
         }

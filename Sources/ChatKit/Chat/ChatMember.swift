@@ -5,6 +5,8 @@ import NIOCore
 final class ChatMember: @unchecked Sendable {
     /// The unique name the user connected with.
     let name: String
+    /// The confusable-safe key of `name` (``NameKey``): what the name registry holds.
+    let nameKey: String
     /// Where the user connected from; for operators only, never sent to chat users.
     let remoteAddress: String
     /// When the WebSocket connection opened.
@@ -18,6 +20,7 @@ final class ChatMember: @unchecked Sendable {
 
     init(name: String, connection: WebSocketConnection) {
         self.name = name
+        self.nameKey = NameKey.of(name)
         self.remoteAddress = connection.remoteAddress.map(Self.describe) ?? "unknown"
         self.connectedAt = Date()
         self.connection = connection

@@ -8,10 +8,10 @@
 /// | `P room:R:ev` | string | R's last event number (messages and presence) |
 /// | `P room:R:history` | list | R's last messages (event envelopes), oldest first |
 /// | `P room:R:members` | hash | member name → node id |
-/// | `P user:NAME` | string | node id owning NAME, with the node TTL |
+/// | `P user:KEY` | string | node id owning the user name whose ``NameKey`` is KEY, with the node TTL |
 /// | `P nodes` | set | node ids believed alive |
 /// | `P node:N:alive` | string | present while N sends heartbeats (TTL) |
-/// | `P node:N:users`, `P node:N:rooms` | sets | N's user names, rooms N has (had) members in |
+/// | `P node:N:users`, `P node:N:rooms` | sets | N's user name keys, rooms N has (had) members in |
 /// | `P node:N` | channel | whispers for N's users |
 struct ClusterKeys: Sendable {
     let prefix: String

@@ -204,9 +204,9 @@ final class ClusterNode: Sendable {
         return self.evaluate(ClusterScripts.sync, arguments).flatMapThrowing { try RoomSnapshot($0) }
     }
 
-    /// Announces the node and its users' names; returns the names another node owns.
-    func register(names: [String]) -> EventLoopFuture<[String]> {
-        self.evaluate(ClusterScripts.register, [self.nodeID, self.ttlMilliseconds] + names)
+    /// Announces the node and its users' name keys (``NameKey``); returns the keys another node owns.
+    func register(nameKeys: [String]) -> EventLoopFuture<[String]> {
+        self.evaluate(ClusterScripts.register, [self.nodeID, self.ttlMilliseconds] + nameKeys)
             .map { ($0.array ?? []).compactMap { $0.string } }
     }
 
@@ -218,19 +218,20 @@ final class ClusterNode: Sendable {
         }
     }
 
-    /// Takes `name` for this node; `false` when another node has it.
-    func claim(name: String) -> EventLoopFuture<Bool> {
-        self.evaluate(ClusterScripts.claim, [self.nodeID, name, self.ttlMilliseconds]).map { $0.integer == 1 }
+    /// Takes a name, by its ``NameKey``, for this node; `false` when another node has it (or a look-alike).
+    func claim(nameKey: String) -> EventLoopFuture<Bool> {
+        self.evaluate(ClusterScripts.claim, [self.nodeID, nameKey, self.ttlMilliseconds]).map { $0.integer == 1 }
     }
 
-    /// Frees `name` if this node owns it.
-    func release(name: String) {
-        _ = self.evaluate(ClusterScripts.release, [self.nodeID, name])
+    /// Frees a name, by its ``NameKey``, if this node owns it.
+    func release(nameKey: String) {
+        _ = self.evaluate(ClusterScripts.release, [self.nodeID, nameKey])
     }
 
     /// Sends a whisper to the node that owns its addressee; `false` when no node does.
     func whisper(_ whisper: WhisperMessage) -> EventLoopFuture<Bool> {
-        self.evaluate(ClusterScripts.whisper, [whisper.to, JSONText.encode(ClusterWhisper(whisper: whisper))])
+        self.evaluate(
+            ClusterScripts.whisper, [NameKey.of(whisper.to), JSONText.encode(ClusterWhisper(whisper: whisper))])
             .map { ($0.integer ?? 0) > 0 }
     }
 

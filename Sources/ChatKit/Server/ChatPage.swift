@@ -142,12 +142,20 @@ enum ChatPage {
           if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
         }
 
-        // Mirrors the server's name rules (letters, digits, - _ .); the server has the last word.
-        function nameProblem(value, maxLength, what) {
-          if (!/^[\p{Alphabetic}\p{N}._-]+$/u.test(value)) {
+        // Mirrors the server's name rules (NFC; letters, digits, - _ . and marks after them; nothing invisible;
+        // a length in characters and in UTF-8 bytes); the server has the last word.
+        function nameProblem(value, maxLength, maxBytes, what) {
+          value = value.normalize("NFC");
+          if (/[\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}]/u.test(value)) {
+            return `The ${what} contains an invisible or control character.`;
+          }
+          if (!/^[\p{Alphabetic}\p{N}._-][\p{Alphabetic}\p{N}\p{M}._-]*$/u.test(value)) {
             return `The ${what} may only contain letters, digits, - _ and .`;
           }
           if ([...value].length > maxLength) return `The ${what} is longer than ${maxLength} characters.`;
+          if (new TextEncoder().encode(value).length > maxBytes) {
+            return `The ${what} is longer than ${maxBytes} bytes.`;
+          }
           return "";
         }
 
@@ -225,7 +233,7 @@ enum ChatPage {
           event.preventDefault();
           if (socket) { socket.close(1000, "bye"); return; }
           const name = $("name").value.trim(), room = $("room").value.trim();
-          const problem = nameProblem(name, 32, "name") || nameProblem(room, 64, "room");
+          const problem = nameProblem(name, 32, 64, "name") || nameProblem(room, 64, 128, "room");
           if (problem) { show("error", problem); return; }
           connect(name, room);
         });

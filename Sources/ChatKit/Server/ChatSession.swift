@@ -7,12 +7,14 @@ final class ChatSession: WebSocketDelegate {
     private let initialRoom: String?
     private let hub: ChatHub
     private var rateLimiter: RateLimiter?
+    private let maxIDBytes: Int
     private var member: ChatMember?
 
     init(name: String, initialRoom: String?, hub: ChatHub, configuration: ServerConfiguration) {
         self.name = name
         self.initialRoom = initialRoom
         self.hub = hub
+        self.maxIDBytes = configuration.maxIDBytes
         self.rateLimiter = configuration.rateLimitPerSecond.map {
             RateLimiter(ratePerSecond: $0, burst: configuration.rateLimitBurst)
         }
@@ -38,9 +40,20 @@ final class ChatSession: WebSocketDelegate {
         guard let member = self.member else { return }
         let receivedAt = NIODeadline.now()
         self.hub.stats.received(InboundMessageKind(frame), bytes: bytes)
+        let id: String? =
+            switch frame {
+            case .success(let frame): frame.id
+            case .failure(let error): error.id
+            }
+        // An id over the limit is never kept, echoed or sent to anyone: the request is refused without it.
+        let idTooLong = (id?.utf8.count ?? 0) > self.maxIDBytes
         if self.rateLimiter?.allow() == false {
             return self.hub.sendError(
-                .rateLimited, "too many requests: slow down", id: try? frame.get().id, to: member)
+                .rateLimited, "too many requests: slow down", id: idTooLong ? nil : id, to: member)
+        }
+        if idTooLong {
+            return self.hub.sendError(
+                .idTooLong, "id is longer than \(self.maxIDBytes) bytes (UTF-8)", id: nil, to: member)
         }
         switch frame {
         case .success(let frame):

@@ -40,7 +40,17 @@ struct HTTPRoutes {
         guard let token = self.server.configuration.adminToken, !token.isEmpty,
             let authorization = head.headers.first(name: "Authorization")
         else { return false }
-        return Self.constantTimeEqual(authorization, "Bearer \(token)")
+        return Self.bearerMatches(authorization, token: token)
+    }
+
+    /// The answer to an admin request that may not go on (admin API disabled, or no valid token), known from
+    /// its head alone, so that the body of a refused request is never read; `nil` when it may go on.
+    func adminRefusal(_ head: HTTPRequestHead) -> HTTPResponse? {
+        guard RequestTarget(head.uri).segments.first == "admin" else { return nil }
+        guard let token = self.server.configuration.adminToken, !token.isEmpty else {
+            return .error(.notFound, "admin_disabled", "the admin API is disabled: start the server with --admin-token")
+        }
+        return Self.refusal(head, token: token)
     }
 
     func respond(to head: HTTPRequestHead, body: ByteBuffer?) -> HTTPResponse {
@@ -158,10 +168,7 @@ struct HTTPRoutes {
     // MARK: Admin
 
     private func admin(_ head: HTTPRequestHead, _ path: [String], body: ByteBuffer?) -> HTTPResponse {
-        guard let token = self.server.configuration.adminToken, !token.isEmpty else {
-            return .error(.notFound, "admin_disabled", "the admin API is disabled: start the server with --admin-token")
-        }
-        if let refusal = Self.refusal(head, token: token) { return refusal }
+        if let refusal = self.adminRefusal(head) { return refusal }
         let hub = self.server.hub
         switch path.count {
         case 1 where path[0] == "rooms":
@@ -238,10 +245,17 @@ struct HTTPRoutes {
             return .error(.unauthorized, "unauthorized", "missing Authorization: Bearer <token>",
                           headers: [("WWW-Authenticate", "Bearer")])
         }
-        guard Self.constantTimeEqual(authorization, "Bearer \(token)") else {
+        guard Self.bearerMatches(authorization, token: token) else {
             return .error(.unauthorized, "unauthorized", "wrong admin token", headers: [("WWW-Authenticate", "Bearer")])
         }
         return nil
+    }
+
+    /// Whether `authorization` is `Bearer <token>`, the scheme in any case (RFC 7235: `bearer`, `BEARER`…).
+    private static func bearerMatches(_ authorization: String, token: String) -> Bool {
+        let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
+        return Self.constantTimeEqual(String(parts[1].drop(while: { $0 == " " })), token)
     }
 
     private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -14,6 +15,12 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var bodyTooLarge = false
+    /// The answer decided from the request's head alone (wrong host, admin request without a valid token), given
+    /// at `.end` when the request has no body.
+    private var refusal: HTTPResponse?
+    /// A refusal went out before the request's body was read: the rest of the request is discarded until the
+    /// connection closes.
+    private var discarding = false
     /// Disarmed in O(1) when the request is complete (``LoopTimer``).
     private var requestTimer: LoopTimer?
     private var answeredParserError = false
@@ -33,16 +40,24 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !self.discarding else { return }
         switch Self.unwrapInboundIn(data) {
         case .head(let head):
             self.head = head
             self.body = nil
             self.bodyTooLarge = false
+            self.refusal = self.refusalBeforeBody(head)
+            if let refusal = self.refusal, Self.hasBody(head) {
+                // Refused from the head alone: answer now, never read the body.
+                self.refuseEarly(refusal, for: head, context: context)
+            }
         case .body(var chunk):
-            guard !self.bodyTooLarge else { return }
+            guard !self.bodyTooLarge, self.refusal == nil else { return }
             if (self.body?.readableBytes ?? 0) + chunk.readableBytes > self.configuration.maxRequestBodyBytes {
+                // The running total of a chunked body passed the limit: answer now, read no more.
                 self.bodyTooLarge = true
                 self.body = nil
+                if let head = self.head { self.refuseEarly(self.bodyTooLargeResponse, for: head, context: context) }
             } else if self.body == nil {
                 self.body = chunk
             } else {
@@ -52,6 +67,12 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard let head = self.head else { return }
             self.requestTimer?.disarm()
             self.requestTimer = nil
+            if let refusal = self.refusal {
+                self.head = nil
+                self.refusal = nil
+                let keepAlive = head.isKeepAlive && refusal.status != .misdirectedRequest
+                return self.write(refusal, for: head, keepAlive: keepAlive, context: context)
+            }
             if !self.bodyTooLarge,
                 let deferred = self.routes.deferredResponse(to: head, body: self.body, on: context.eventLoop)
             {
@@ -65,13 +86,63 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
                 }
                 return
             }
-            let response = self.bodyTooLarge
-                ? HTTPResponse.error(
-                    .payloadTooLarge, "body_too_large", "request body over \(self.configuration.maxRequestBodyBytes) bytes")
-                : self.routes.respond(to: head, body: self.body)
+            let response =
+                self.bodyTooLarge ? self.bodyTooLargeResponse : self.routes.respond(to: head, body: self.body)
             self.head = nil
             self.body = nil
             self.write(response, for: head, keepAlive: head.isKeepAlive && !self.bodyTooLarge, context: context)
+        }
+    }
+
+    private var bodyTooLargeResponse: HTTPResponse {
+        .error(.payloadTooLarge, "body_too_large", "request body over \(self.configuration.maxRequestBodyBytes) bytes")
+    }
+
+    /// What the request gets whatever its body: 421 for a host that is not allowed (before any route), 401/404
+    /// for an admin request without a valid token, 413 for a `Content-Length` over the limit; `nil` otherwise.
+    private func refusalBeforeBody(_ head: HTTPRequestHead) -> HTTPResponse? {
+        let allowedHosts = AllowedHosts(configuration: self.configuration)
+        if let rejection = UpgradeValidation.hostRejection(head, allowedHosts: allowedHosts) {
+            return HTTPResponse(rejection)
+        }
+        if let refusal = self.routes.adminRefusal(head) { return refusal }
+        let lengths = head.headers["Content-Length"].compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        if let length = lengths.max(), length > self.configuration.maxRequestBodyBytes {
+            return self.bodyTooLargeResponse
+        }
+        return nil
+    }
+
+    /// Whether a body follows the head (a positive `Content-Length`, or chunked).
+    private static func hasBody(_ head: HTTPRequestHead) -> Bool {
+        if head.headers["Transfer-Encoding"].contains(where: { $0.lowercased().contains("chunked") }) { return true }
+        return head.headers["Content-Length"].contains { (Int($0.trimmingCharacters(in: .whitespaces)) ?? 1) > 0 }
+    }
+
+    /// Answers `response` before the request's body has arrived, then closes without reading the rest. The
+    /// sending side is shut first and what still arrives is discarded for a moment (a "lingering close"), so the
+    /// client reads the answer instead of a connection reset; the connection is closed within a second.
+    private func refuseEarly(_ response: HTTPResponse, for head: HTTPRequestHead, context: ChannelHandlerContext) {
+        self.discarding = true
+        self.requestTimer?.disarm()
+        self.requestTimer = nil
+        self.head = nil
+        self.body = nil
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: response.contentType)
+        headers.add(name: "Content-Length", value: "\(response.body.count)")
+        headers.add(name: "Cache-Control", value: response.cacheControl)
+        for (name, value) in response.headers { headers.add(name: name, value: value) }
+        headers.add(name: "Connection", value: "close")
+        let responseHead = HTTPResponseHead(version: head.version, status: response.status, headers: headers)
+        context.write(Self.wrapOutboundOut(.head(responseHead)), promise: nil)
+        if head.method != .HEAD {
+            context.write(Self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
+        }
+        let channel = context.channel
+        context.writeAndFlush(Self.wrapOutboundOut(.end(nil))).whenComplete { _ in
+            channel.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
+            channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
         }
     }
 
@@ -80,7 +151,8 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         // NIO's decoder can report one bad request line twice (`HTTP/2.0`: once itself, once when the parser
         // stops); the client gets one answer. Found by the FuzzHTTP target
         // (Tests/fuzz/corpus/FuzzHTTP/regression-http2-double-400.bin).
-        guard let parserError = error as? HTTPParserError, !self.answeredParserError else { return }
+        // After an early refusal the rest of the request is not read, so it is not answered either.
+        guard let parserError = error as? HTTPParserError, !self.answeredParserError, !self.discarding else { return }
         self.answeredParserError = true
         // Malformed HTTP: the connection cannot continue. Say why (JSON, like every other error), then close.
         let response: HTTPResponse

@@ -12,6 +12,8 @@ public struct ServerConfiguration: Sendable {
     public var historySize: Int
     /// Longest `content` of a `say` or `whisper`, in UTF-8 bytes; longer gets `too_long`. Default 8 KiB.
     public var maxContentBytes: Int
+    /// Longest `id` of a request, in UTF-8 bytes; longer gets `id_too_long`. Default 128.
+    public var maxIDBytes: Int
     /// Rooms one connection may be in at once. Default 100.
     public var maxRoomsPerConnection: Int
     /// Requests per second one connection may send on average; `nil` for no limit. Default `nil`.
@@ -21,6 +23,10 @@ public struct ServerConfiguration: Sendable {
     /// Origins (`scheme://host[:port]`) whose pages may connect; `*` allows any. Requests with no `Origin`
     /// header (command-line clients) and same-origin pages are always allowed. Default: none.
     public var allowedOrigins: [String]
+    /// `Host` headers the server answers (`--allowed-hosts`, ``AllowedHosts``): DNS-rebinding protection. Empty
+    /// (default): bound to loopback, `localhost`, `127.0.0.1`, `[::1]` and the bound address; bound elsewhere,
+    /// any host. `*` allows any host. Other hosts get `421 misdirected_request`.
+    public var allowedHosts: [String]
     /// Bearer token of the admin API; `nil` disables `/admin/` (404). Default `nil`.
     public var adminToken: String?
     /// How long a connection may take to send a complete HTTP request (handshake included) before it is
@@ -76,7 +82,9 @@ public struct ServerConfiguration: Sendable {
         cluster: ClusterConfiguration? = nil,
         metricsAccess: MetricsAccess = .public,
         deliverySampleInterval: Int = Self.defaultDeliverySampleInterval,
-        tls: (any ServerTLSProvider)? = nil
+        tls: (any ServerTLSProvider)? = nil,
+        allowedHosts: [String] = [],
+        maxIDBytes: Int = 128
     ) {
         self.host = host
         self.port = port
@@ -98,5 +106,7 @@ public struct ServerConfiguration: Sendable {
         self.metricsAccess = metricsAccess
         self.deliverySampleInterval = deliverySampleInterval
         self.tls = tls
+        self.allowedHosts = allowedHosts
+        self.maxIDBytes = maxIDBytes
     }
 }

@@ -23,6 +23,8 @@ struct UpgradeValidation {
     let isNameTaken: (String) -> Bool
 
     func evaluate(_ head: HTTPRequestHead) -> Result<AcceptedUpgrade, HTTPRejection> {
+        let allowedHosts = AllowedHosts(configuration: self.configuration)
+        if let rejection = Self.hostRejection(head, allowedHosts: allowedHosts) { return .failure(rejection) }
         let target = RequestTarget(head.uri)
         let isChat = self.configuration.mode == .chat
         guard target.path == "/ws" || !isChat else {
@@ -60,14 +62,16 @@ struct UpgradeValidation {
                 status: .badRequest, code: "bad_handshake",
                 message: "Sec-WebSocket-Key must be 16 bytes in base64"))
         }
-        if let origin = head.headers.first(name: "Origin"), !self.isOriginAllowed(origin, host: head.headers.first(name: "Host")) {
+        if let origin = head.headers.first(name: "Origin"),
+            !self.isOriginAllowed(origin, host: head.headers.first(name: "Host"), allowedHosts: allowedHosts)
+        {
             return .failure(HTTPRejection(
                 status: .forbidden, code: "origin_not_allowed",
                 message: "origin \(origin) may not connect: add it to --allowed-origins"))
         }
         // Broadcast and echo modes take anyone, on any path: no names, no rooms.
         guard isChat else { return .success(AcceptedUpgrade(name: "", room: nil)) }
-        guard let name = target.query["name"] else {
+        guard let name = target.query["name"].map(NameRules.normalized) else {
             return .failure(HTTPRejection(
                 status: .badRequest, code: "invalid_name", message: "missing query parameter name (GET /ws?name=alice)"))
         }
@@ -85,16 +89,31 @@ struct UpgradeValidation {
         return .success(AcceptedUpgrade(name: name, room: room))
     }
 
-    /// Pages from the server's own origin, and origins on the allow list, may connect.
-    private func isOriginAllowed(_ origin: String, host: String?) -> Bool {
+    /// The `421 misdirected_request` for a request whose `Host` is not an allowed host (DNS rebinding), else
+    /// `nil`. Made before any route or upgrade.
+    static func hostRejection(_ head: HTTPRequestHead, allowedHosts: AllowedHosts) -> HTTPRejection? {
+        let hosts = head.headers["Host"]
+        if hosts.count > 1 {
+            return HTTPRejection(
+                status: .misdirectedRequest, code: "misdirected_request", message: "more than one Host header")
+        }
+        guard !allowedHosts.allows(hostHeader: hosts.first) else { return nil }
+        let shown = String(hosts.first?.prefix(100) ?? "")
+        return HTTPRejection(
+            status: .misdirectedRequest, code: "misdirected_request",
+            message: "this server does not answer to host \(shown): add it to --allowed-hosts")
+    }
+
+    /// Origins on the allow list may connect, and pages of the server's own origin: an origin whose host is
+    /// the request's `Host` and an allowed host (never the `Host` header alone, which a rebound DNS name controls).
+    private func isOriginAllowed(_ origin: String, host: String?, allowedHosts: AllowedHosts) -> Bool {
         let allowed = self.configuration.allowedOrigins
         if allowed.contains("*") { return true }
         let normalized = origin.lowercased().trimmingSuffix("/")
         if allowed.contains(where: { $0.lowercased().trimmingSuffix("/") == normalized }) { return true }
-        if let host = host?.lowercased(),
-            normalized == "http://\(host)" || normalized == "https://\(host)"
-        {
-            return true
+        guard let host = host?.lowercased() else { return false }
+        for scheme in ["http://", "https://"] where normalized == scheme + host {
+            return allowedHosts.allows(authority: host)
         }
         return false
     }
