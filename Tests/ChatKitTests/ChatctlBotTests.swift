@@ -91,13 +91,14 @@ final class ChatctlBotTests: XCTestCase {
         // 24 a's spread out in a long message: the pattern needs 25, and trying every split takes for ever.
         let catastrophic = "@helper " + String(repeating: "a" + String(repeating: "x", count: 40), count: 24)
         try await withServer { server in
-            let helper = try self.bot(["--as", "helper", "--rules", rules.path, "--rules-timeout", "1"], server)
+            // 3 s: enough for a rule process to start and match "ping" even under a sanitizer.
+            let helper = try self.bot(["--as", "helper", "--rules", rules.path, "--rules-timeout", "3"], server)
             defer { helper.terminate() }
             try await eventually("bot joined") { server.hub.memberDetails(room: "lobby")?.count == 1 }
             let alice = try await ChatTestClient.connect(server, name: "alice", room: "lobby")
             try alice.send(.say(room: "lobby", content: catastrophic, id: nil))
             try alice.send(.say(room: "lobby", content: "@helper ping", id: nil))
-            let answer = try await alice.next(timeout: .seconds(20)) { frame -> ChatMessage? in
+            let answer = try await alice.next(timeout: .seconds(30)) { frame -> ChatMessage? in
                 if case .message(let message) = frame, message.from == "helper" { return message }
                 return nil
             }

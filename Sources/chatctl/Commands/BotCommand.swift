@@ -112,7 +112,8 @@ struct BotCommand: AsyncParsableCommand {
             case .binary:
                 continue
             case .closed(let code, let reason):
-                Console.error("chatctl: the connection ended: " + ListenCommand.describeClose(code: code, reason: reason))
+                let how = ListenCommand.describeClose(code: code, reason: reason)
+                Console.error("chatctl: the connection ended: " + how)
                 throw ExitCode(1)
             }
         }

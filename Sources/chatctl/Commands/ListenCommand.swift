@@ -138,8 +138,10 @@ struct ListenCommand: AsyncParsableCommand {
             return 0
         }
         if self.json {
-            // JSON escapes every control character inside strings; only whitespace between tokens can be raw.
-            StandardOutput.line(text.unicodeScalars.contains(where: TerminalText.isUnsafe) ? frame.encoded() : text)
+            // JSON escapes line breaks inside strings; only whitespace between tokens can break a line, and the
+            // frame encoded again has none.
+            let breaksLine = text.utf8.contains(UInt8(ascii: "\n")) || text.utf8.contains(UInt8(ascii: "\r"))
+            StandardOutput.line(breaksLine ? frame.encoded() : text)
         } else if let line = FrameFormatter.line(frame, me: me) {
             StandardOutput.line(TerminalText.escape(line))
         }

@@ -10,7 +10,7 @@ struct ReportShowCommand: AsyncParsableCommand {
         abstract: "Print a saved report's summary, check its thresholds again, write HTML or JUnit XML.",
         discussion: """
             Reads a report written by chatctl run --out (or report merge --out), evaluates the thresholds it \
-            was run with again (--threshold adds a rule or replaces the rule on the same metric), prints the \
+            was run with again (--threshold adds a rule, replacing every rule on its metric: it can loosen one), prints the \
             same summary as run, and writes the outputs asked for. The HTML page is one file with inline CSS \
             and SVG charts of the time series (latency p99, messages/s, users, errors), the thresholds and the \
             summary tables; it loads nothing. The JUnit XML has one test case per threshold.
@@ -31,8 +31,8 @@ struct ReportShowCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("threshold"),
         help: ArgumentHelp(
-            "Add a threshold, e.g. 'latency.broadcast.p99 < 20ms' (repeatable). It replaces every rule on the same metric, "
-                + "so it can loosen a rule as well as tighten it.",
+            "Add a threshold, e.g. 'latency.broadcast.p99 < 20ms' (repeatable). It replaces every rule on the same "
+                + "metric, so it can loosen a rule as well as tighten it.",
             valueName: "metric op value"))
     var thresholds: [String] = []
 
