@@ -370,7 +370,7 @@ _chatctl_bot() {
     repeating_flags=()
     non_repeating_flags=(--insecure --version -h --help)
     repeating_options=()
-    non_repeating_options=(--as --connect-timeout --protocol --ca-file --room --exec --rules --exec-timeout)
+    non_repeating_options=(--as --connect-timeout --protocol --ca-file --room --exec --rules --exec-timeout --rules-timeout --max-replies)
     __chatctl_offer_flags_options 1
 
     # Offer option value completions
@@ -397,6 +397,12 @@ _chatctl_bot() {
         return
         ;;
     '--exec-timeout')
+        return
+        ;;
+    '--rules-timeout')
+        return
+        ;;
+    '--max-replies')
         return
         ;;
     esac

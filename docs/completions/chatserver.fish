@@ -20,7 +20,7 @@ function __chatserver_parse_tokens -S
     set -l unparsed_tokens (__chatserver_tokens -pc)
     switch $unparsed_tokens[1]
     case 'chatserver'
-        __chatserver_parse_subcommand 0 'host=' 'port=' 'admin-token=' 'max-message-bytes=' 'mode=' 'echo' 'no-page' 'max-content-bytes=' 'history=' 'send-queue=' 'send-queue-bytes=' 'rate-limit=' 'rate-burst=' 'allowed-origins=+' 'ping-interval=' 'pong-timeout=' 'handshake-timeout=' 'shutdown-timeout=' 'threads=' 'redis=' 'node-id=' 'heartbeat-interval=' 'node-ttl=' 'metrics=' 'delivery-sample-interval=' 'tls-cert=' 'tls-key=' 'log-level=' 'version' 'h/help'
+        __chatserver_parse_subcommand 0 'host=' 'port=' 'admin-token=' 'max-message-bytes=' 'mode=' 'echo' 'no-page' 'max-content-bytes=' 'history=' 'send-queue=' 'send-queue-bytes=' 'rate-limit=' 'rate-burst=' 'allowed-origins=+' 'allowed-hosts=+' 'ping-interval=' 'pong-timeout=' 'handshake-timeout=' 'shutdown-timeout=' 'threads=' 'redis=' 'node-id=' 'heartbeat-interval=' 'node-ttl=' 'metrics=' 'delivery-sample-interval=' 'tls-cert=' 'tls-key=' 'log-level=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __chatserver_parse_subcommand -r 1 'version'
@@ -91,6 +91,7 @@ complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" rate-limit' -l 'rate-limit' -d 'Requests per second per connection (average); 0 disables the limit.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" rate-burst' -l 'rate-burst' -d 'Requests per connection allowed in a burst above --rate-limit.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver"' -l 'allowed-origins' -d 'Origins whose pages may connect (comma-separated or repeated); \'*\' allows any.' -rfka ''
+complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver"' -l 'allowed-hosts' -d 'Host headers the server answers (comma-separated or repeated; HOST or HOST:PORT); \'*\' allows any.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" ping-interval' -l 'ping-interval' -d 'Seconds between keepalive pings; 0 disables them.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" pong-timeout' -l 'pong-timeout' -d 'Seconds a client may stay silent after a ping before it is dropped.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" handshake-timeout' -l 'handshake-timeout' -d 'Seconds a connection may take to send a complete HTTP request or upgrade.' -rfka ''
