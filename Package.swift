@@ -72,6 +72,12 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // The hub without sockets, for `make bench` (bench/run.py's hub case).
+        .executableTarget(
+            name: "HubBench",
+            dependencies: ["ChatKit"],
+            path: "Sources/Bench/HubBench"
+        ),
         // libFuzzer targets (docs/fuzzing.md). Built normally, each is a replayer of its corpus; built by
         // .ci/fuzz with -DFUZZING and -sanitize=fuzzer, it is the fuzzer.
         .target(name: "FuzzSupport", path: "Sources/Fuzz/FuzzSupport"),

@@ -392,6 +392,26 @@ def cases(args):
     return result
 
 
+def hub_case(binary, args):
+    """The hub without sockets (Sources/Bench/HubBench): messages/s said by 1 and by 2 threads, each in a room of
+    its own with 100 in-process members, and what an empty room costs. 2 threads on 2 cores should reach at least
+    1.7 times the rate of 1: rooms share no lock."""
+    messages = 20000 if args.quick else 100000
+    out = sh(f"{binary}/HubBench --members 100 --messages {messages} --threads 1,2 --repeat {max(3, args.repeat)}"
+             f" --rooms {20000 if args.quick else 100000}")
+    return json.loads(out)
+
+
+def hub_line(hub):
+    if not hub:
+        return []
+    rates = hub["messagesPerSecond"]
+    return [f"hub without sockets (Sources/Bench/HubBench, {hub['members']} members a room, one sender a room, "
+            f"median of {hub['repeat']}): 1 thread {rates['1']:,.0f} messages/s ({rates['1'] * hub['members']:,.0f} copies/s), "
+            f"2 threads in 2 rooms {rates['2']:,.0f} messages/s: {hub['ratio2to1']:.2f}× (target ≥ 1.7×); "
+            f"a room with one member and no message: {hub['roomBytes']:,.0f} bytes ({hub['rooms']:,} rooms)"]
+
+
 def median_row(runs):
     """One row from several runs of a case: the median of every numeric column (the worst loss, errors and
     drops, so a loss in any run shows), and each run's p99 for the record."""
@@ -481,7 +501,7 @@ def fmt(value, digits=1):
     return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
 
-def table(rows, floor_rows, accept_floor_row=None, path_baseline_rows=None):
+def table(rows, floor_rows, accept_floor_row=None, path_baseline_rows=None, hub=None):
     header = ["case", "copies/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "server µs/copy", "÷ floor",
               "copies/write", "chatctl µs/copy", "copies/read", "÷ read floor", "server KB/conn", "chatctl KB/user",
               "lost", "late", "dropped", "steal %"]
@@ -523,6 +543,7 @@ def table(rows, floor_rows, accept_floor_row=None, path_baseline_rows=None):
             f"{r['framesPerWrite']}/write: write {r['writeMicrosPerFrame']:.2f} µs, read {r['readMicrosPerFrame']:.2f} µs per frame"
             for r in floor_rows if r["connections"] == connections))
     lines += path_baseline_lines(path_baseline_rows)
+    lines += hub_line(hub)
     if accept_floor_row:
         lines.append(f"accept floor (bench/accept_floor.c, {accept_floor_row['connections']} connections): "
                      f"{accept_floor_row['acceptMicrosPerConnection']:.1f} µs of server CPU per accepted connection, "
@@ -558,7 +579,13 @@ def main():
         args.raw = True
     sh("swift build -c release --product chatserver", cwd=ROOT)
     sh("swift build -c release --product chatctl", cwd=ROOT)
+    sh("swift build -c release --product HubBench", cwd=ROOT)
     binary = bin_path()
+    hub = None
+    if not args.server_cmd and (not args.cases or any("hub".startswith(w) for w in args.cases.split(","))):
+        print("running the hub without sockets…", file=sys.stderr, flush=True)
+        hub = hub_case(binary, args)
+        print(json.dumps(hub), file=sys.stderr, flush=True)
     floor_rows = floor(args.repeat, args.quick)
     accept_floor_row = None if args.server_cmd else accept_floor(args.repeat, 2000 if args.quick else 10000)
     path_baseline_rows = path_baselines(args.repeat, args.quick) if args.nio_baseline and not args.server_cmd else None
@@ -589,10 +616,11 @@ def main():
                "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")}
     result = {"date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "machine": machine,
               "serverThreads": args.server_threads, "clientThreads": args.client_threads,
-              "floor": floor_rows, "acceptFloor": accept_floor_row, "pathBaselines": path_baseline_rows, "rows": rows}
+              "floor": floor_rows, "acceptFloor": accept_floor_row, "pathBaselines": path_baseline_rows, "hub": hub,
+              "rows": rows}
     os.makedirs(args.out, exist_ok=True)
     json.dump(result, open(os.path.join(args.out, "latest.json"), "w"), indent=2)
-    text = table(rows, floor_rows, accept_floor_row, path_baseline_rows)
+    text = table(rows, floor_rows, accept_floor_row, path_baseline_rows, hub)
     open(os.path.join(args.out, "latest.md"), "w").write(
         f"Run {result['date']} on {machine['cpu']} ({machine['cpus']} CPUs, kernel {machine['kernel']}); "
         f"server on CPU 0 with {args.server_threads} thread(s), chatctl on CPU 1 with {args.client_threads}.\n\n" + text + "\n")

@@ -58,6 +58,18 @@ struct ChatServerCommand: AsyncParsableCommand {
     @Option(help: "Messages each room keeps and replays to members who join.")
     var history = 50
 
+    @Option(help: "Longest request id, in UTF-8 bytes; longer gets error id_too_long.")
+    var maxIdBytes = 128
+
+    @Option(help: "Rooms one connection may be in at once; one more gets error too_many_rooms.")
+    var maxRoomsPerConnection = 100
+
+    @Option(help: "Rooms that may exist at once (a room exists while it has a member); one more gets error room_limit_reached.")
+    var maxRooms = 100_000
+
+    @Option(help: "Most names in one users reply; longer member lists come in pages (the reply's next field).")
+    var usersPageSize = 1000
+
     @Option(help: "Messages that may wait for one slow client before it is dropped with close 1008.")
     var sendQueue = 1024
 
@@ -169,6 +181,14 @@ struct ChatServerCommand: AsyncParsableCommand {
         }
         guard self.maxContentBytes > 0 else { throw ValidationError("--max-content-bytes must be positive") }
         guard self.history >= 0 else { throw ValidationError("--history must be 0 or more") }
+        guard self.maxIdBytes >= 1 else { throw ValidationError("--max-id-bytes must be at least 1, got \(self.maxIdBytes)") }
+        guard self.maxRoomsPerConnection >= 1 else {
+            throw ValidationError("--max-rooms-per-connection must be at least 1, got \(self.maxRoomsPerConnection)")
+        }
+        guard self.maxRooms >= 1 else { throw ValidationError("--max-rooms must be at least 1, got \(self.maxRooms)") }
+        guard self.usersPageSize >= 1 else {
+            throw ValidationError("--users-page-size must be at least 1, got \(self.usersPageSize)")
+        }
         guard self.sendQueue >= 1 else { throw ValidationError("--send-queue must be at least 1") }
         if let bytes = self.sendQueueBytes, bytes < 1024 {
             throw ValidationError("--send-queue-bytes must be at least 1024, got \(bytes)")
@@ -262,6 +282,7 @@ struct ChatServerCommand: AsyncParsableCommand {
                 sendQueueBytes: self.sendQueueBytes ?? (mode == .echo ? 64 * 1024 * 1024 : 1024 * 1024)),
             historySize: self.history,
             maxContentBytes: self.maxContentBytes,
+            maxRoomsPerConnection: self.maxRoomsPerConnection,
             rateLimitPerSecond: self.rateLimit > 0 ? self.rateLimit : nil,
             rateLimitBurst: self.rateBurst,
             allowedOrigins: self.allowedOrigins.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
@@ -275,7 +296,10 @@ struct ChatServerCommand: AsyncParsableCommand {
             metricsAccess: self.metrics,
             deliverySampleInterval: self.deliverySampleInterval,
             tls: try self.serverTLS(),
-            allowedHosts: self.allowedHostList
+            allowedHosts: self.allowedHostList,
+            maxIDBytes: self.maxIdBytes,
+            maxRooms: self.maxRooms,
+            usersPageSize: self.usersPageSize
         )
         let server: ChatServer
         do {

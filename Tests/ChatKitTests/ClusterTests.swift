@@ -370,7 +370,7 @@ final class ClusterTests: XCTestCase {
                 XCTAssertEqual(message, expected)
             }
             try bob.send(.users(room: "lobby", id: "u"))
-            guard case .users(_, let names, _) = try await self.skipPresence(bob) else { return XCTFail("no users") }
+            guard case .users(_, let names, _, _) = try await self.skipPresence(bob) else { return XCTFail("no users") }
             XCTAssertEqual(names, ["alice", "bob"])
             // History came back from the nodes' copies: a newcomer gets all five messages.
             let carol = try await ChatTestClient.connect(b, name: "carol")

@@ -29,6 +29,8 @@ public struct ChatErrorCode: RawRepresentable, Hashable, Sendable, Codable, Cust
     public static let rateLimited = ChatErrorCode(rawValue: "rate_limited")
     /// The connection is in as many rooms as the server allows.
     public static let tooManyRooms = ChatErrorCode(rawValue: "too_many_rooms")
+    /// `join` of a new room while the server has as many rooms as it allows (100 000 by default).
+    public static let roomLimitReached = ChatErrorCode(rawValue: "room_limit_reached")
     /// Cluster mode: the request needs the shared Redis, which this node cannot reach right now.
     public static let clusterUnavailable = ChatErrorCode(rawValue: "cluster_unavailable")
 }

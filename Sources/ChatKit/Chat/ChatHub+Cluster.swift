@@ -8,7 +8,7 @@ struct DeliveryOutcome {
     var needsResync = false
 }
 
-/// Cluster mode (`--redis`): the same hub, the same lock and the same outboxes, but a room's order comes from
+/// Cluster mode (`--redis`): the same hub, the same locks and the same outboxes, but a room's order comes from
 /// Redis. `say` runs a script that numbers, stores and publishes the message; every node, the sender's
 /// included, delivers what arrives on the room channel, in channel order, so members on all nodes see one
 /// order. Joins and leaves are published on the same channel, so presence is ordered with the messages.
@@ -24,7 +24,8 @@ extension ChatHub {
             self.clusterSay(member, room: room, content: content, id: id, cluster: cluster)
         case .whisper(let to, let content, let id):
             self.clusterWhisper(member, to: to, content: content, id: id, cluster: cluster)
-        case .users(let room, let id): self.clusterUsers(member, room: room, id: id, cluster: cluster)
+        case .users(let room, let id, let after):
+            self.clusterUsers(member, room: room, id: id, after: after, cluster: cluster)
         }
     }
 
@@ -38,50 +39,53 @@ extension ChatHub {
         if let problem = NameRules.roomNameProblem(roomName) {
             return self.sendError(.invalidRoom, problem, id: id, to: member)
         }
-        enum Outcome {
-            case started(EventLoopFuture<Void>)
-            case already, tooMany, unavailable
+        switch member.joinCheck(roomName, maxRooms: self.limits.maxRoomsPerConnection, markJoining: true) {
+        case .already: return self.sendError(.alreadyInRoom, "already in room \"\(roomName)\"", id: id, to: member)
+        case .atLimit: return self.sendTooManyRooms(id: id, to: member)
+        case .free: break
         }
-        let limit = self.configuration.maxRoomsPerConnection
-        let outcome: Outcome = self.lock.withLock {
-            if member.rooms.contains(roomName) || member.joiningRooms.contains(roomName) { return .already }
-            if member.rooms.count + member.joiningRooms.count >= limit { return .tooMany }
-            guard cluster.isReady else { return .unavailable }
-            let room = self.clusterRoomLocked(roomName, cluster: cluster)
-            room.cluster.pendingJoins += 1
-            member.joiningRooms.insert(roomName)
-            // Under the lock, so SUBSCRIBE and UNSUBSCRIBE of one room reach Redis in the hub's order.
-            return .started(cluster.subscribe(room: roomName))
+        guard cluster.isReady else {
+            member.finishJoining(roomName)
+            return self.sendUnavailable(id: id, to: member)
         }
-        switch outcome {
-        case .already: self.sendError(.alreadyInRoom, "already in room \"\(roomName)\"", id: id, to: member)
-        case .tooMany: self.sendError(.tooManyRooms, "already in \(limit) rooms", id: id, to: member)
-        case .unavailable: self.sendUnavailable(id: id, to: member)
-        case .started(let subscribed):
+        let recentEvents = cluster.configuration.recentEvents
+        while true {
+            guard let room = self.directory.room(roomName, orMake: { self.makeRoom(roomName, recentEvents: recentEvents) })
+            else {
+                member.finishJoining(roomName)
+                return self.sendRoomLimitReached(id: id, to: member)
+            }
+            let subscribed: EventLoopFuture<Void>? = room.lock.withLock {
+                guard !room.isClosed else { return nil }  // emptied and removed meanwhile: look again
+                room.cluster.pendingJoins += 1
+                // With the room locked, so SUBSCRIBE and UNSUBSCRIBE of one room reach Redis in the hub's order.
+                return cluster.subscribe(room: roomName)
+            }
+            guard let subscribed else { continue }
             // Subscribed first, then registered: every event after the join is on its way to this node.
-            subscribed.flatMap { cluster.join(room: roomName, name: member.name) }.whenComplete { result in
-                self.finishClusterJoin(member, room: roomName, id: id, result: result, cluster: cluster)
+            return subscribed.flatMap { cluster.join(room: roomName, name: member.name) }.whenComplete { result in
+                self.finishClusterJoin(member, room: room, id: id, result: result, cluster: cluster)
             }
         }
     }
 
     private func finishClusterJoin(
-        _ member: ChatMember, room roomName: String, id: String?, result: Result<RoomSnapshot, Error>,
-        cluster: ClusterNode
+        _ member: ChatMember, room: Room, id: String?, result: Result<RoomSnapshot, Error>, cluster: ClusterNode
     ) {
         enum Outcome {
             case joined(DeliveryOutcome)
             case failed, orphaned
         }
-        let outcome: Outcome = self.lock.withLock {
-            member.joiningRooms.remove(roomName)
-            guard let room = self.rooms[roomName] else { return .failed }
+        let roomName = room.name
+        member.finishJoining(roomName)
+        // The room stays in the directory while a join is pending (removeRoomIfIdleLocked), so it is open here.
+        let outcome: Outcome = room.lock.withLock {
             room.cluster.pendingJoins -= 1
             guard case .success(let snapshot) = result else {
                 self.removeRoomIfIdleLocked(room, cluster: cluster)
                 return .failed
             }
-            guard self.members[member.name] === member else {
+            guard self.names.isRegistered(member), member.didJoin(room) else {
                 self.removeRoomIfIdleLocked(room, cluster: cluster)
                 return .orphaned
             }
@@ -104,11 +108,10 @@ extension ChatHub {
             }
             room.cluster.floors[member.name] = snapshot.event
             room.members[member.name] = member
-            member.rooms.insert(roomName)
             return .joined(baseWasUnknown ? self.drainLocked(room, cluster: cluster) : DeliveryOutcome())
         }
         switch outcome {
-        case .joined(let delivery): self.finish(delivery, room: roomName, cluster: cluster)
+        case .joined(let delivery): self.finish(delivery, room: room, cluster: cluster)
         case .failed: self.sendUnavailable(id: id, to: member)
         case .orphaned: _ = cluster.leave(room: roomName, name: member.name)  // it disconnected meanwhile
         }
@@ -119,9 +122,9 @@ extension ChatHub {
             case pending, notInRoom
             case leftLocally([ChatMember])
         }
-        let outcome: Outcome = self.lock.withLock {
-            guard member.rooms.contains(roomName), let room = self.rooms[roomName],
-                room.cluster.pendingLeaves[member.name] == nil
+        guard let room = member.room(roomName) else { return self.sendNotInRoom(roomName, id: id, to: member) }
+        let outcome: Outcome = room.lock.withLock {
+            guard room.members[member.name] === member, room.cluster.pendingLeaves[member.name] == nil
             else { return .notInRoom }
             guard cluster.isReady else {
                 return .leftLocally(self.leaveLocallyLocked(member, room: room, id: id, cluster: cluster))
@@ -130,13 +133,12 @@ extension ChatHub {
             return .pending
         }
         switch outcome {
-        case .notInRoom: self.sendError(.notInRoom, "not in room \"\(roomName)\"", id: id, to: member)
+        case .notInRoom: self.sendNotInRoom(roomName, id: id, to: member)
         case .leftLocally(let overflowed): self.dropSlowConsumers(overflowed)
         case .pending:
             cluster.leave(room: roomName, name: member.name).whenComplete { result in
-                let overflowed: [ChatMember] = self.lock.withLock {
-                    guard let room = self.rooms[roomName], room.cluster.pendingLeaves[member.name] != nil,
-                        room.members[member.name] === member
+                let overflowed: [ChatMember] = room.lock.withLock {
+                    guard room.cluster.pendingLeaves[member.name] != nil, room.members[member.name] === member
                     else { return [] }  // already finished by the presence event
                     switch result {
                     case .success(let pair) where pair.event != 0:
@@ -161,8 +163,7 @@ extension ChatHub {
         _ member: ChatMember, room roomName: String, content: String, id: String?, cluster: ClusterNode
     ) {
         guard self.acceptsContent(content, id: id, from: member) else { return }
-        let isMember = self.lock.withLock { member.rooms.contains(roomName) && self.rooms[roomName] != nil }
-        guard isMember else { return self.sendError(.notInRoom, "not in room \"\(roomName)\"", id: id, to: member) }
+        guard member.room(roomName) != nil else { return self.sendNotInRoom(roomName, id: id, to: member) }
         guard cluster.isReady else { return self.sendUnavailable(id: id, to: member) }
         let body = ClusterEvent.body(
             room: roomName, from: member.name, content: content, id: id, ts: Self.nowMilliseconds())
@@ -179,19 +180,18 @@ extension ChatHub {
         let whisper = WhisperMessage(from: member.name, to: name, content: content, id: id, ts: Self.nowMilliseconds())
         let buffer = Self.encode(.whisper(whisper))
         // An addressee on this node is served directly, as on a single node (and even while degraded).
-        let local: [ChatMember]? = self.lock.withLock {
-            guard let recipient = self.memberLocked(named: name) else { return nil }
+        if let recipient = self.names.member(named: name) {
             var delivered = whisper
             delivered.to = recipient.name
             let buffer = Self.encode(.whisper(delivered))
-            return self.queueLocked(buffer, to: recipient === member ? [member] : [recipient, member])
+            return self.dropSlowConsumers(
+                self.queue(buffer, kind: .whisper, to: recipient === member ? [member] : [recipient, member]))
         }
-        if let local { return self.dropSlowConsumers(local) }
         guard cluster.isReady else { return self.sendUnavailable(id: id, to: member) }
         cluster.whisper(whisper).whenComplete { result in
             switch result {
             case .success(true):
-                self.dropSlowConsumers(self.lock.withLock { self.queueLocked(buffer, to: CollectionOfOne(member)) })
+                self.dropSlowConsumers(self.queue(buffer, kind: .whisper, to: CollectionOfOne(member)))
             case .success(false):
                 self.sendError(.unknownUser, "no user named \"\(name)\" is connected", id: id, to: member)
             case .failure:
@@ -200,14 +200,18 @@ extension ChatHub {
         }
     }
 
-    private func clusterUsers(_ member: ChatMember, room roomName: String, id: String?, cluster: ClusterNode) {
-        let isMember = self.lock.withLock { member.rooms.contains(roomName) && self.rooms[roomName] != nil }
-        guard isMember else { return self.sendError(.notInRoom, "not in room \"\(roomName)\"", id: id, to: member) }
+    private func clusterUsers(
+        _ member: ChatMember, room roomName: String, id: String?, after: String?, cluster: ClusterNode
+    ) {
+        guard let room = member.room(roomName) else { return self.sendNotInRoom(roomName, id: id, to: member) }
         guard cluster.isReady else { return self.sendUnavailable(id: id, to: member) }
         cluster.users(room: roomName).whenComplete { result in
             switch result {
             case .success(let names):
-                self.lock.withLock { self.sendLocked(.users(room: roomName, names: names, id: id), to: member) }
+                let page = Room.page(of: names.sorted(), after: after, limit: self.limits.usersPageSize)
+                room.lock.withLock {
+                    self.sendLocked(.users(room: roomName, names: page.names, id: id, next: page.next), to: member)
+                }
             case .failure:
                 self.sendUnavailable(id: id, to: member)
             }
@@ -217,28 +221,24 @@ extension ChatHub {
     /// A member's connection closed: it leaves its rooms here at once, and in Redis (whose presence `leave`
     /// reaches the remaining members on every node, this one included), and its name is freed.
     func clusterDetach(_ member: ChatMember, cluster: ClusterNode) {
+        guard self.names.unregister(member) else { return }
         let isReady = cluster.isReady
-        let (roomNames, overflowed): ([String], [ChatMember]) = self.lock.withLock {
-            guard self.members[member.name] === member else { return ([], []) }
-            self.members[member.name] = nil
-            self.memberNames[member.nameKey] = nil
-            var overflowed: [ChatMember] = []
-            let roomNames = member.rooms.sorted()
-            for roomName in roomNames {
-                guard let room = self.rooms[roomName] else { continue }
+        let rooms = member.leaveAll()
+        var overflowed: [ChatMember] = []
+        for room in rooms {
+            overflowed += room.lock.withLock {
+                guard room.members[member.name] === member else { return [] }
                 room.cluster.pendingLeaves[member.name] = nil
                 self.dropLocalMemberLocked(member, from: room)
-                if !isReady {
-                    // Degraded: only this node's members can be told now.
-                    overflowed += self.fanOutLocked(
-                        .presence(room: roomName, name: member.name, event: .leave), in: room)
-                }
+                // Degraded: only this node's members can be told now.
+                let overflowed =
+                    isReady ? [] : self.fanOutLocked(.presence(room: room.name, name: member.name, event: .leave), in: room)
                 self.removeRoomIfIdleLocked(room, cluster: cluster)
+                return overflowed
             }
-            return (roomNames, overflowed)
         }
         // While degraded these fail; the recovery removes what is left (register and sync).
-        for roomName in roomNames { _ = cluster.leave(room: roomName, name: member.name) }
+        for room in rooms { _ = cluster.leave(room: room.name, name: member.name) }
         cluster.release(nameKey: member.nameKey)
         self.dropSlowConsumers(overflowed)
     }
@@ -253,10 +253,7 @@ extension ChatHub {
         let id = ObjectIdentifier(channel)
         let key = NameKey.of(name)
         let cancel: @Sendable (Bool) -> Void = { takenElsewhere in
-            self.lock.withLock {
-                if self.reservations[key] == id { self.reservations[key] = nil }
-                if takenElsewhere { self.namesTakenElsewhere[key] = .now() + .seconds(2) }
-            }
+            self.names.cancelReservation(key: key, for: id, takenElsewhere: takenElsewhere)
         }
         guard cluster.isReady else {
             cancel(false)
@@ -268,7 +265,7 @@ extension ChatHub {
                 return false
             }
             // The connection may have closed while Redis answered: then the name goes back at once.
-            let stillReserved = self.lock.withLock { self.reservations[key] == id }
+            let stillReserved = self.names.isReserved(key: key, for: id)
             if !stillReserved { cluster.release(nameKey: key) }
             return stillReserved
         }.recover { _ in
@@ -282,38 +279,37 @@ extension ChatHub {
     /// An event arrived on a room channel (subscriber connection's event loop).
     func clusterRoomEvent(room roomName: String, payload: String) {
         guard let cluster = self.cluster, let event = ClusterEvent.decode(payload) else { return }
-        let outcome: DeliveryOutcome = self.lock.withLock {
-            guard let room = self.rooms[roomName] else { return DeliveryOutcome() }
+        guard let room = self.directory.room(roomName) else { return }
+        let outcome: DeliveryOutcome = room.lock.withLock {
+            guard !room.isClosed else { return DeliveryOutcome() }
             room.cluster.buffered.append(event)
             return self.drainLocked(room, cluster: cluster)
         }
-        self.finish(outcome, room: roomName, cluster: cluster)
+        self.finish(outcome, room: room, cluster: cluster)
     }
 
     /// A message arrived on this node's channel: a whisper for one of its users.
     func clusterNodeMessage(_ payload: String) {
         guard let message = try? JSONDecoder().decode(ClusterWhisper.self, from: Data(payload.utf8)) else { return }
-        let overflowed: [ChatMember] = self.lock.withLock {
-            guard let recipient = self.memberLocked(named: message.whisper.to) else { return [] }
-            var whisper = message.whisper
-            whisper.to = recipient.name
-            return self.queueLocked(Self.encode(.whisper(whisper)), to: CollectionOfOne(recipient))
-        }
-        self.dropSlowConsumers(overflowed)
+        guard let recipient = self.names.member(named: message.whisper.to) else { return }
+        var whisper = message.whisper
+        whisper.to = recipient.name
+        self.dropSlowConsumers(self.queue(Self.encode(.whisper(whisper)), kind: .whisper, to: CollectionOfOne(recipient)))
     }
 
     /// Redis was lost: leaves waiting for their presence event finish here, seen by this node's members only.
     func clusterDidGoDown() {
         guard let cluster = self.cluster else { return }
-        let overflowed: [ChatMember] = self.lock.withLock {
-            var overflowed: [ChatMember] = []
-            for room in Array(self.rooms.values) {
+        var overflowed: [ChatMember] = []
+        for room in self.directory.all {
+            overflowed += room.lock.withLock {
+                var overflowed: [ChatMember] = []
                 for (name, pending) in Array(room.cluster.pendingLeaves) {
                     guard let member = room.members[name] else { continue }
                     overflowed += self.leaveLocallyLocked(member, room: room, id: pending.id, cluster: cluster)
                 }
+                return overflowed
             }
-            return overflowed
         }
         self.dropSlowConsumers(overflowed)
     }
@@ -330,22 +326,24 @@ extension ChatHub {
             var event: Int
             var history: [String]
         }
-        let (names, views): ([String], [String: RoomView]) = self.lock.withLock {
-            var views: [String: RoomView] = [:]
-            for room in self.rooms.values {
+        var views: [String: RoomView] = [:]
+        for room in self.directory.all {
+            let view: RoomView? = room.lock.withLock {
+                guard !room.isClosed else { return nil }
                 room.cluster.isSyncing = true
-                views[room.name] = RoomView(
+                return RoomView(
                     room: room, names: room.members.keys.sorted(), seq: room.seq, event: room.cluster.lastEvent ?? 0,
-                    history: room.history.map { ClusterEvent.envelope($0, ev: 0) })
+                    history: room.historyMessages.map { ClusterEvent.envelope($0, ev: 0) })
             }
-            return (self.memberNames.keys.sorted(), views)
+            if let view { views[room.name] = view }
         }
+        let names = self.names.sortedKeys
         // The cluster's name registry holds name keys (NameKey), like this node's.
         let conflicts = try await cluster.register(nameKeys: names).get()
         for key in conflicts {
             // Another node took the name while this one could not see Redis: the older connection gives way.
-            self.lock.withLock { self.memberNames[key].flatMap { self.members[$0] } }?.connection.close(
-                code: WebSocketCloseCode.policyViolation, reason: "name taken on another node")
+            self.names.member(key: key)?.connection.close(
+                code: WebSocketCloseCode.policyViolation, reason: "name taken on another node", cause: nil)
         }
         let registeredRooms = try await cluster.registeredRooms().get()
         for roomName in Set(views.keys).union(registeredRooms).sorted() {
@@ -355,20 +353,20 @@ extension ChatHub {
                 history: view?.history ?? []
             ).get()
             guard let room = view?.room else { continue }
-            let (outcome, gone): (DeliveryOutcome, [String]) = self.lock.withLock {
-                guard self.rooms[roomName] === room else { return (DeliveryOutcome(), []) }
+            let (outcome, gone): (DeliveryOutcome, [String]) = room.lock.withLock {
+                guard !room.isClosed else { return (DeliveryOutcome(), []) }
                 let gone = (view?.names ?? []).filter { room.members[$0] == nil }
                 return (self.finishResyncLocked(room, snapshot: snapshot, cluster: cluster), gone)
             }
             // Members that left while the sync ran: tell Redis now.
             for name in gone { _ = cluster.leave(room: roomName, name: name) }
-            self.finish(outcome, room: roomName, cluster: cluster)
+            self.finish(outcome, room: room, cluster: cluster)
         }
-        let departed = self.lock.withLock { names.filter { self.memberNames[$0] == nil } }
+        let departed = names.filter { !self.names.isRegistered(key: $0) }
         for key in departed { cluster.release(nameKey: key) }
     }
 
-    // MARK: Applying events (hub lock)
+    // MARK: Applying events (room lock)
 
     /// Applies buffered events in order while they follow on from the last one applied; stops at a gap (the
     /// room is then read back from Redis) or while the starting point is unknown.
@@ -390,7 +388,7 @@ extension ChatHub {
             outcome.overflowed += self.applyLocked(event, in: room, cluster: cluster)
             last = event.ev
             consumed += 1
-            if self.rooms[room.name] !== room {
+            if room.isClosed {
                 consumed = buffered.count  // the last local member left: nothing more to deliver here
                 break
             }
@@ -448,9 +446,9 @@ extension ChatHub {
     }
 
     /// Drops slow consumers and, after a gap, reads the room back from Redis.
-    private func finish(_ outcome: DeliveryOutcome, room roomName: String, cluster: ClusterNode) {
+    private func finish(_ outcome: DeliveryOutcome, room: Room, cluster: ClusterNode) {
         self.dropSlowConsumers(outcome.overflowed)
-        guard outcome.needsResync, let room = self.lock.withLock({ self.rooms[roomName] }) else { return }
+        guard outcome.needsResync, !room.lock.withLock({ room.isClosed }) else { return }
         self.resync(room, cluster: cluster)
     }
 
@@ -458,11 +456,11 @@ extension ChatHub {
         cluster.snapshot(room: room.name).whenComplete { result in
             switch result {
             case .success(let snapshot):
-                let outcome: DeliveryOutcome = self.lock.withLock {
-                    guard self.rooms[room.name] === room else { return DeliveryOutcome() }
+                let outcome: DeliveryOutcome = room.lock.withLock {
+                    guard !room.isClosed else { return DeliveryOutcome() }
                     return self.finishResyncLocked(room, snapshot: snapshot, cluster: cluster)
                 }
-                self.finish(outcome, room: room.name, cluster: cluster)
+                self.finish(outcome, room: room, cluster: cluster)
             case .failure:
                 // Lost Redis: the recovery after reconnecting reads every room back. Otherwise try again shortly.
                 guard cluster.isReady else { return }
@@ -474,29 +472,20 @@ extension ChatHub {
         }
     }
 
-    // MARK: Helpers (hub lock)
+    // MARK: Helpers (room lock)
 
-    /// The room, created (with the cluster's recent-event memory) if this node has no member in it yet.
-    private func clusterRoomLocked(_ roomName: String, cluster: ClusterNode) -> Room {
-        if let room = self.rooms[roomName] { return room }
-        let room = Room(
-            name: roomName, historyCapacity: self.configuration.historySize,
-            recentEvents: cluster.configuration.recentEvents)
-        self.rooms[roomName] = room
-        return room
-    }
-
-    /// Forgets a room this node no longer has members in (or joining), and stops listening to it.
+    /// Forgets a room this node no longer has members in (or joining), and stops listening to it (room lock).
     private func removeRoomIfIdleLocked(_ room: Room, cluster: ClusterNode) {
-        guard room.members.isEmpty, room.cluster.pendingJoins == 0, self.rooms[room.name] === room else { return }
-        self.rooms[room.name] = nil
+        guard room.members.isEmpty, room.cluster.pendingJoins == 0, !room.isClosed else { return }
+        room.isClosed = true
+        self.directory.remove(room)
         cluster.unsubscribe(room: room.name)
     }
 
     private func dropLocalMemberLocked(_ member: ChatMember, from room: Room) {
         room.members[member.name] = nil
         room.cluster.floors[member.name] = nil
-        member.rooms.remove(room.name)
+        member.didLeave(room)
     }
 
     /// A leave while Redis is unreachable: answered at once with the `seq` this node knows; only this node's
@@ -517,7 +506,7 @@ extension ChatHub {
             member.name != except && (room.cluster.floors[member.name] ?? 0) < ev
         }
         guard !targets.isEmpty else { return [] }
-        return self.queueLocked(Self.encode(frame), to: targets)
+        return self.queue(Self.encode(frame), kind: OutboundMessageKind(frame), to: targets)
     }
 
     /// What `event` looks like to member `name` catching up, or `nil` when it is not for them.

@@ -4,30 +4,31 @@ import NIOCore
 
 /// The chat hub: who is connected, which rooms exist, who is in them, and the fan-out.
 ///
-/// One lock guards all of it. Room messages get their `seq` and are queued on every member's connection
-/// while the lock is held, so every member's queue sees a room's messages in `seq` order whatever thread
-/// sent them. Queuing never waits for a socket: a member whose queue is full is a slow consumer and is
-/// disconnected (1008) after the lock is released; the others are not slowed down.
+/// No lock covers all of it, so a request in one room never waits for another room:
+/// - the name registry (``NameRegistry``) has its own lock, taken to connect, disconnect and find a whisper's
+///   addressee;
+/// - the room directory (``RoomDirectory``) has its own, held only to find, add or remove a room;
+/// - each ``Room`` has its own lock. A room's messages get their `seq` and are queued on every member's
+///   connection with it held, so every member sees a room's messages in `seq` order whatever thread sent them;
+/// - each ``ChatMember`` guards its list of rooms with a lock of its own.
+///
+/// Lock order: a room's lock, then the directory's or a member's; no other lock is ever held while taking one.
+/// Queuing never waits for a socket: a member whose queue is over its byte budget is a slow consumer and is
+/// closed (1008) once the room's lock is released; the others are not slowed down.
 public final class ChatHub: @unchecked Sendable {
-    let lock = NIOLock()
-    var members: [String: ChatMember] = [:]
-    /// The name registry: the ``NameKey`` of each member's name, to that name. Two names that look alike have
-    /// one key, so only one of them can be connected.
-    var memberNames: [String: String] = [:]
-    /// Name keys promised to connections whose upgrade is in flight, by channel.
-    var reservations: [String: ObjectIdentifier] = [:]
-    var rooms: [String: Room] = [:]
-    let configuration: ServerConfiguration
+    /// Who is connected.
+    let names = NameRegistry()
+    /// The rooms that exist.
+    let directory: RoomDirectory
+    let limits: ChatLimits
     let stats: ServerStats
     /// The cluster this hub is part of (`--redis`); `nil` for a single node, which keeps every decision local.
     /// Set once, before the server accepts connections.
     private(set) var cluster: ClusterNode?
-    /// Name keys Redis said another node has, and until when to believe it (hub lock): lets the HTTP answer to a
-    /// refused upgrade say `409 name_taken`.
-    var namesTakenElsewhere: [String: NIODeadline] = [:]
 
     init(configuration: ServerConfiguration, stats: ServerStats) {
-        self.configuration = configuration
+        self.limits = ChatLimits(configuration)
+        self.directory = RoomDirectory(limit: configuration.maxRooms)
         self.stats = stats
     }
 
@@ -41,57 +42,29 @@ public final class ChatHub: @unchecked Sendable {
     /// Whether `name`, or a name that looks like it (same ``NameKey``), is in use or promised to a connection
     /// being upgraded.
     public func isNameTaken(_ name: String) -> Bool {
-        let key = NameKey.of(name)
-        return self.lock.withLock {
-            if self.memberNames[key] != nil || self.reservations[key] != nil { return true }
-            guard let until = self.namesTakenElsewhere[key] else { return false }
-            if until > .now() { return true }
-            self.namesTakenElsewhere[key] = nil
-            return false
-        }
+        self.names.isTaken(key: NameKey.of(name))
     }
 
     /// Promises `name` (its ``NameKey``) to `channel` until it attaches or closes; `false` when the name, or one
     /// that looks like it, is taken.
     func reserve(_ name: String, for channel: Channel) -> Bool {
         let key = NameKey.of(name)
-        let reserved: Bool = self.lock.withLock {
-            if self.memberNames[key] != nil || self.reservations[key] != nil { return false }
-            self.reservations[key] = ObjectIdentifier(channel)
-            return true
+        let id = ObjectIdentifier(channel)
+        guard self.names.reserve(key: key, for: id) else { return false }
+        channel.closeFuture.whenComplete { _ in
+            // The upgrade never completed: free the name in the cluster too.
+            if self.names.cancelReservation(key: key, for: id) { self.cluster?.release(nameKey: key) }
         }
-        if reserved {
-            let id = ObjectIdentifier(channel)
-            channel.closeFuture.whenComplete { _ in
-                let abandoned: Bool = self.lock.withLock {
-                    guard self.reservations[key] == id else { return false }
-                    self.reservations[key] = nil
-                    return true
-                }
-                // The upgrade never completed: free the name in the cluster too.
-                if abandoned { self.cluster?.release(nameKey: key) }
-            }
-        }
-        return reserved
-    }
-
-    /// The member called `name`, or else the one whose name looks like it (hub lock).
-    func memberLocked(named name: String) -> ChatMember? {
-        if let member = self.members[name] { return member }
-        return self.memberNames[NameKey.of(name)].flatMap { self.members[$0] }
+        return true
     }
 
     // MARK: Connections
 
-    /// Registers a member whose WebSocket just opened, sends `welcome`, and joins `room` if given.
+    /// Registers a member whose connection just opened, sends `welcome`, and joins `room` if given.
     func attach(_ member: ChatMember, initialRoom: String?) {
-        self.lock.withLock {
-            self.reservations[member.nameKey] = nil
-            self.members[member.name] = member
-            self.memberNames[member.nameKey] = member.name
-            // Queued under the lock so that nothing (a whisper) can reach the member before its welcome.
-            self.sendLocked(.welcome(name: member.name), to: member)
-        }
+        // Queued before the member can be found, so nothing (a whisper) can reach it before its welcome.
+        self.send(.welcome(name: member.name), to: member)
+        self.names.register(member)
         if let initialRoom {
             self.handle(.join(room: initialRoom, id: nil), from: member)
         }
@@ -100,18 +73,14 @@ public final class ChatHub: @unchecked Sendable {
     /// Removes a member whose connection closed: it leaves every room, and the others see it go.
     func detach(_ member: ChatMember) {
         if let cluster = self.cluster { return self.clusterDetach(member, cluster: cluster) }
-        let overflowed: [ChatMember] = self.lock.withLock {
-            guard self.members[member.name] === member else { return [] }
-            self.members[member.name] = nil
-            self.memberNames[member.nameKey] = nil
-            var overflowed: [ChatMember] = []
-            for roomName in member.rooms.sorted() {
-                overflowed += self.removeLocked(member, from: roomName)
+        guard self.names.unregister(member) else { return }
+        for room in member.leaveAll() {
+            let overflowed: [ChatMember] = room.lock.withLock {
+                guard room.members[member.name] === member else { return [] }
+                return self.removeLocked(member, from: room)
             }
-            member.rooms.removeAll()
-            return overflowed
+            self.dropSlowConsumers(overflowed)
         }
-        self.dropSlowConsumers(overflowed)
     }
 
     // MARK: Requests
@@ -125,7 +94,7 @@ public final class ChatHub: @unchecked Sendable {
         case .say(let room, let content, let id):
             self.say(member, room: room, content: content, id: id, receivedAt: receivedAt)
         case .whisper(let to, let content, let id): self.whisper(member, to: to, content: content, id: id)
-        case .users(let room, let id): self.users(member, room: room, id: id)
+        case .users(let room, let id, let after): self.users(member, room: room, id: id, after: after)
         }
     }
 
@@ -133,44 +102,63 @@ public final class ChatHub: @unchecked Sendable {
         if let problem = NameRules.roomNameProblem(roomName) {
             return self.sendError(.invalidRoom, problem, id: id, to: member)
         }
-        enum Outcome { case joined([ChatMember]), already, tooMany }
-        let outcome: Outcome = self.lock.withLock {
-            if member.rooms.contains(roomName) { return .already }
-            if member.rooms.count >= self.configuration.maxRoomsPerConnection { return .tooMany }
-            let room = self.rooms[roomName] ?? {
-                let room = Room(name: roomName, historyCapacity: self.configuration.historySize)
-                self.rooms[roomName] = room
-                return room
-            }()
-            let overflowed = self.fanOutLocked(.presence(room: roomName, name: member.name, event: .join), in: room)
-            room.members[member.name] = member
-            member.rooms.insert(roomName)
-            // Acknowledge and replay history inside the lock, so no message can slip in between.
-            self.sendLocked(.joined(room: roomName, name: member.name, seq: room.seq, id: id), to: member)
-            self.sendLocked(.history(room: roomName, messages: Array(room.history), id: id), to: member)
-            return .joined(overflowed)
+        switch member.joinCheck(roomName, maxRooms: self.limits.maxRoomsPerConnection) {
+        case .already: return self.sendError(.alreadyInRoom, "already in room \"\(roomName)\"", id: id, to: member)
+        case .atLimit: return self.sendTooManyRooms(id: id, to: member)
+        case .free: break
         }
-        switch outcome {
-        case .joined(let overflowed): self.dropSlowConsumers(overflowed)
-        case .already: self.sendError(.alreadyInRoom, "already in room \"\(roomName)\"", id: id, to: member)
-        case .tooMany:
-            self.sendError(
-                .tooManyRooms, "already in \(self.configuration.maxRoomsPerConnection) rooms", id: id, to: member)
+        while true {
+            guard let room = self.directory.room(roomName, orMake: { self.makeRoom(roomName) }) else {
+                return self.sendRoomLimitReached(id: id, to: member)
+            }
+            let overflowed: [ChatMember]? = room.lock.withLock {
+                guard !room.isClosed else { return nil }  // emptied and removed meanwhile: look again
+                guard member.didJoin(room) else {  // the connection closed meanwhile
+                    self.closeIfEmptyLocked(room)
+                    return []
+                }
+                let overflowed = self.fanOutLocked(.presence(room: roomName, name: member.name, event: .join), in: room)
+                room.members[member.name] = member
+                // Acknowledge and replay history with the room locked, so no message can slip in between.
+                self.sendLocked(.joined(room: roomName, name: member.name, seq: room.seq, id: id), to: member)
+                self.sendLocked(.history(room: roomName, messages: room.historyMessages, id: id), to: member)
+                return overflowed
+            }
+            if let overflowed { return self.dropSlowConsumers(overflowed) }
         }
     }
 
+    /// A new, empty room with this hub's history size.
+    func makeRoom(_ name: String, recentEvents: Int = 0) -> Room {
+        Room(name: name, historyCapacity: self.limits.historySize, recentEvents: recentEvents)
+    }
+
+    func sendTooManyRooms(id: String?, to member: ChatMember) {
+        self.sendError(
+            .tooManyRooms, "already in \(self.limits.maxRoomsPerConnection) rooms, the most one connection may be in",
+            id: id, to: member)
+    }
+
+    func sendRoomLimitReached(id: String?, to member: ChatMember) {
+        self.sendError(
+            .roomLimitReached, "the server already has \(self.limits.maxRooms) rooms, the most it allows", id: id,
+            to: member)
+    }
+
+    func sendNotInRoom(_ roomName: String, id: String?, to member: ChatMember) {
+        self.sendError(.notInRoom, "not in room \"\(roomName)\"", id: id, to: member)
+    }
+
     private func leave(_ member: ChatMember, room roomName: String, id: String?) {
-        let overflowed: [ChatMember]? = self.lock.withLock {
-            guard member.rooms.contains(roomName), let room = self.rooms[roomName] else { return nil }
+        guard let room = member.room(roomName) else { return self.sendNotInRoom(roomName, id: id, to: member) }
+        let overflowed: [ChatMember]? = room.lock.withLock {
+            guard room.members[member.name] === member else { return nil }
             let seq = room.seq
-            let overflowed = self.removeLocked(member, from: roomName)
-            member.rooms.remove(roomName)
+            let overflowed = self.removeLocked(member, from: room)
             self.sendLocked(.left(room: roomName, seq: seq, id: id), to: member)
             return overflowed
         }
-        guard let overflowed else {
-            return self.sendError(.notInRoom, "not in room \"\(roomName)\"", id: id, to: member)
-        }
+        guard let overflowed else { return self.sendNotInRoom(roomName, id: id, to: member) }
         self.dropSlowConsumers(overflowed)
     }
 
@@ -178,50 +166,45 @@ public final class ChatHub: @unchecked Sendable {
         _ member: ChatMember, room roomName: String, content: String, id: String?, receivedAt: NIODeadline
     ) {
         guard self.acceptsContent(content, id: id, from: member) else { return }
-        let overflowed: [ChatMember]? = self.lock.withLock {
-            guard member.rooms.contains(roomName), let room = self.rooms[roomName] else { return nil }
+        guard let room = member.room(roomName) else { return self.sendNotInRoom(roomName, id: id, to: member) }
+        let overflowed: [ChatMember]? = room.lock.withLock {
+            guard room.members[member.name] === member else { return nil }
             let message = room.post(from: member.name, content: content, id: id, ts: Self.nowMilliseconds())
             return self.postLocked(message, in: room, receivedAt: receivedAt)
         }
-        guard let overflowed else {
-            return self.sendError(.notInRoom, "not in room \"\(roomName)\"", id: id, to: member)
-        }
+        guard let overflowed else { return self.sendNotInRoom(roomName, id: id, to: member) }
         self.dropSlowConsumers(overflowed)
     }
 
     private func whisper(_ member: ChatMember, to name: String, content: String, id: String?) {
         guard self.acceptsContent(content, id: id, from: member) else { return }
-        let overflowed: [ChatMember]? = self.lock.withLock {
-            guard let recipient = self.memberLocked(named: name) else { return nil }
-            let whisper = WhisperMessage(
-                from: member.name, to: recipient.name, content: content, id: id, ts: Self.nowMilliseconds())
-            let buffer = Self.encode(.whisper(whisper))
-            let targets = recipient === member ? [member] : [recipient, member]
-            return self.queueLocked(buffer, kind: .whisper, to: targets)
-        }
-        guard let overflowed else {
+        guard let recipient = self.names.member(named: name) else {
             return self.sendError(.unknownUser, "no user named \"\(name)\" is connected", id: id, to: member)
         }
-        self.dropSlowConsumers(overflowed)
+        let whisper = WhisperMessage(
+            from: member.name, to: recipient.name, content: content, id: id, ts: Self.nowMilliseconds())
+        let targets = recipient === member ? [member] : [recipient, member]
+        self.dropSlowConsumers(self.queue(Self.encode(.whisper(whisper)), kind: .whisper, to: targets))
     }
 
     /// Whether `content` is within the size limit; answers `too_long` when it is not.
     func acceptsContent(_ content: String, id: String?, from member: ChatMember) -> Bool {
-        guard content.utf8.count > self.configuration.maxContentBytes else { return true }
-        self.sendError(.tooLong, "content is longer than \(self.configuration.maxContentBytes) bytes", id: id, to: member)
+        guard content.utf8.count > self.limits.maxContentBytes else { return true }
+        self.sendError(.tooLong, "content is longer than \(self.limits.maxContentBytes) bytes", id: id, to: member)
         return false
     }
 
-    private func users(_ member: ChatMember, room roomName: String, id: String?) {
-        let found: Bool = self.lock.withLock {
-            guard member.rooms.contains(roomName), let room = self.rooms[roomName] else { return false }
-            // Sent under the lock, so the list is in order with the presence frames around it.
-            self.sendLocked(.users(room: roomName, names: room.sortedMemberNames, id: id), to: member)
+    /// Answers one page of the room's member names: the work is bounded by the page size, whatever the room's.
+    private func users(_ member: ChatMember, room roomName: String, id: String?, after: String?) {
+        guard let room = member.room(roomName) else { return self.sendNotInRoom(roomName, id: id, to: member) }
+        let found: Bool = room.lock.withLock {
+            guard room.members[member.name] === member else { return false }
+            let page = room.memberNames(after: after, limit: self.limits.usersPageSize)
+            // Sent with the room locked, so the list is in order with the presence frames around it.
+            self.sendLocked(.users(room: roomName, names: page.names, id: id, next: page.next), to: member)
             return true
         }
-        if !found {
-            self.sendError(.notInRoom, "not in room \"\(roomName)\"", id: id, to: member)
-        }
+        if !found { self.sendNotInRoom(roomName, id: id, to: member) }
     }
 
     // MARK: Operator actions
@@ -231,8 +214,9 @@ public final class ChatHub: @unchecked Sendable {
     /// In cluster mode this only looks at this node's rooms; HTTP uses ``announce(room:content:on:)``.
     public func announce(room roomName: String, content: String) -> ChatMessage? {
         let receivedAt = NIODeadline.now()
-        let result: (ChatMessage, [ChatMember])? = self.lock.withLock {
-            guard let room = self.rooms[roomName] else { return nil }
+        guard let room = self.directory.room(roomName) else { return nil }
+        let result: (ChatMessage, [ChatMember])? = room.lock.withLock {
+            guard !room.isClosed else { return nil }
             let message = room.post(from: NameRules.systemSender, content: content, id: nil, ts: Self.nowMilliseconds())
             return (message, self.postLocked(message, in: room, receivedAt: receivedAt))
         }
@@ -243,57 +227,67 @@ public final class ChatHub: @unchecked Sendable {
 
     /// Closes a user's connection with 1008 and `reason`; `false` when no such user is connected.
     public func kick(_ name: String, reason: String) -> Bool {
-        guard let member = self.lock.withLock({ self.members[name] }) else { return false }
+        guard let member = self.names.member(exactly: name) else { return false }
         member.connection.close(code: WebSocketCloseCode.policyViolation, reason: reason, cause: .kicked)
         return true
     }
 
     /// Rooms with their member count and last `seq`, sorted by name.
     public func roomSummaries() -> [RoomSummary] {
-        self.lock.withLock {
-            self.rooms.values.map {
-                RoomSummary(name: $0.name, members: $0.members.count, seq: $0.seq, historySize: $0.history.count)
+        self.directory.all.compactMap { room in
+            room.lock.withLock {
+                room.isClosed
+                    ? nil
+                    : RoomSummary(
+                        name: room.name, members: room.members.count, seq: room.seq, historySize: room.historyCount)
             }
         }.sorted { $0.name < $1.name }
     }
 
     /// Members of a room with what operators may see of them; `nil` when the room does not exist.
     public func memberDetails(room roomName: String) -> [MemberDetail]? {
-        self.lock.withLock {
-            self.rooms[roomName].map { room in
-                room.members.values.map {
-                    MemberDetail(
-                        name: $0.name, remoteAddress: $0.remoteAddress, connectedSince: $0.connectedAt,
-                        rooms: $0.rooms.sorted(), queuedBytes: $0.connection.queuedBytes)
-                }
-            }
-        }?.sorted { $0.name < $1.name }
+        guard let room = self.directory.room(roomName) else { return nil }
+        let members: [ChatMember]? = room.lock.withLock { room.isClosed ? nil : Array(room.members.values) }
+        return members?.map {
+            MemberDetail(
+                name: $0.name, remoteAddress: $0.remoteAddress, connectedSince: $0.connectedAt,
+                rooms: $0.roomNames, queuedBytes: $0.connection.queuedBytes)
+        }.sorted { $0.name < $1.name }
     }
 
-    /// The connection of the user called `name`, if connected here.
+    /// The WebSocket connection of the user called `name`, if connected here.
     func connection(of name: String) -> WebSocketConnection? {
-        self.lock.withLock { self.members[name]?.connection }
+        self.names.member(exactly: name)?.connection as? WebSocketConnection
     }
 
     /// Number of rooms.
-    public var roomCount: Int { self.lock.withLock { self.rooms.count } }
+    public var roomCount: Int { self.directory.count }
 
-    // MARK: Sending (the `Locked` ones must run with the lock held)
+    // MARK: Sending (the `Locked` ones must run with the room's lock held)
 
-    func removeLocked(_ member: ChatMember, from roomName: String) -> [ChatMember] {
-        guard let room = self.rooms[roomName] else { return [] }
+    /// Takes `member` out of `room` (locked by the caller): the others see it go; the last one out closes the
+    /// room and removes it from the directory.
+    func removeLocked(_ member: ChatMember, from room: Room) -> [ChatMember] {
         room.members[member.name] = nil
-        if room.members.isEmpty {
-            self.rooms[roomName] = nil
-            return []
-        }
-        return self.fanOutLocked(.presence(room: roomName, name: member.name, event: .leave), in: room)
+        member.didLeave(room)
+        if self.closeIfEmptyLocked(room) { return [] }
+        return self.fanOutLocked(.presence(room: room.name, name: member.name, event: .leave), in: room)
+    }
+
+    /// Closes `room` (locked by the caller) and removes it from the directory if it has no member; `true` when
+    /// it did.
+    @discardableResult
+    func closeIfEmptyLocked(_ room: Room) -> Bool {
+        guard room.members.isEmpty, !room.isClosed else { return room.isClosed }
+        room.isClosed = true
+        self.directory.remove(room)
+        return true
     }
 
     /// Encodes `frame` once, WebSocket header included, and queues the same bytes on every member of `room`.
     func fanOutLocked(_ frame: ServerFrame, in room: Room) -> [ChatMember] {
         guard !room.members.isEmpty else { return [] }
-        return self.queueLocked(Self.encode(frame), kind: OutboundMessageKind(frame), to: room.members.values)
+        return self.queue(Self.encode(frame), kind: OutboundMessageKind(frame), to: room.members.values)
     }
 
     /// Fans out a room message just posted, counting its fan-out size and, for the sampled ones (by `seq`),
@@ -302,26 +296,21 @@ public final class ChatHub: @unchecked Sendable {
         let targets = room.members.count
         self.stats.metrics.fannedOut(members: targets)
         let probe = self.stats.metrics.deliveryProbe(seq: message.seq, receivedAt: receivedAt, targets: targets)
-        return self.queueLocked(Self.encode(.message(message)), kind: .message, to: room.members.values, probe: probe)
+        return self.queue(Self.encode(.message(message)), kind: .message, to: room.members.values, probe: probe)
     }
 
     /// Queues one encoded text message on each of `targets` (the WebSocket frame around it is built here, once,
     /// and the same bytes go to every member) and counts the copies once; with a `probe`, each copy tells it
-    /// when it is written. Returns the members whose queue was full.
-    func queueLocked<Members: Collection>(
+    /// when it is written. Returns the members whose queue was full. Takes no lock: to keep a room's order,
+    /// call it with the room's lock held.
+    func queue<Members: Collection>(
         _ payload: ByteBuffer, kind: OutboundMessageKind = .message, to targets: Members, probe: DeliveryProbe? = nil
     ) -> [ChatMember] where Members.Element == ChatMember {
         let frame = WebSocketFrameBytes.serverText(payload)
         var overflowed: [ChatMember] = []
         var delivered = 0
         for member in targets {
-            let result =
-                if let probe {
-                    member.connection.send(encodedTextFrame: frame, observer: probe)
-                } else {
-                    member.connection.send(encodedTextFrame: frame)
-                }
-            switch result {
+            switch member.connection.send(encodedTextFrame: frame, observer: probe) {
             case .queued: delivered += 1
             case .queueFull: overflowed.append(member)
             case .closed: break
@@ -332,16 +321,15 @@ public final class ChatHub: @unchecked Sendable {
         return overflowed
     }
 
+    /// Queues `frame` on `member` with a room's lock held: a slow consumer is closed at once (the close only
+    /// queues a frame and a timer, so it is safe here).
     func sendLocked(_ frame: ServerFrame, to member: ChatMember) {
-        let overflowed = self.queueLocked(
-            Self.encode(frame), kind: OutboundMessageKind(frame), to: CollectionOfOne(member))
-        // The lock is held: the close only queues a frame and a timer, so it is safe here.
-        for member in overflowed { self.closeSlowConsumer(member) }
+        self.send(frame, to: member)
     }
 
     func send(_ frame: ServerFrame, to member: ChatMember) {
         self.dropSlowConsumers(
-            self.queueLocked(Self.encode(frame), kind: OutboundMessageKind(frame), to: CollectionOfOne(member)))
+            self.queue(Self.encode(frame), kind: OutboundMessageKind(frame), to: CollectionOfOne(member)))
     }
 
     func sendError(_ code: ChatErrorCode, _ message: String, id: String?, to member: ChatMember) {

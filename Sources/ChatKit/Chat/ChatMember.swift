@@ -1,7 +1,11 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 
-/// One connected user as the hub sees it. Its mutable state (`rooms`) is guarded by the hub's lock.
+/// One connected user as the hub sees it.
+///
+/// Its rooms are guarded by its own lock, which is taken last: a room's lock may be held while taking it,
+/// never the other way round (see ``ChatHub``).
 final class ChatMember: @unchecked Sendable {
     /// The unique name the user connected with.
     let name: String
@@ -9,27 +13,91 @@ final class ChatMember: @unchecked Sendable {
     let nameKey: String
     /// Where the user connected from; for operators only, never sent to chat users.
     let remoteAddress: String
-    /// When the WebSocket connection opened.
+    /// When the connection opened.
     let connectedAt: Date
-    /// The connection frames are queued on.
-    let connection: WebSocketConnection
-    /// Rooms the user is in (hub lock).
-    var rooms: Set<String> = []
-    /// Cluster mode: rooms whose join is waiting for Redis (hub lock).
-    var joiningRooms: Set<String> = []
+    /// Where frames for this member are queued.
+    let connection: any ChatConnection
+    private let lock = NIOLock()
+    /// Rooms the member is in, by name (member lock).
+    private var joined: [String: Room] = [:]
+    /// Cluster mode: rooms whose join is waiting for Redis (member lock).
+    private var joining: Set<String> = []
+    /// Set when the connection closed and the member left every room (member lock): it joins none again.
+    private var isGone = false
 
-    init(name: String, connection: WebSocketConnection) {
+    init(name: String, connection: any ChatConnection) {
         self.name = name
         self.nameKey = NameKey.of(name)
-        self.remoteAddress = connection.remoteAddress.map(Self.describe) ?? "unknown"
+        self.remoteAddress = connection.remoteAddress.map(Self.describe) ?? "in-process"
         self.connectedAt = Date()
         self.connection = connection
     }
 
-    var channelID: ObjectIdentifier { ObjectIdentifier(self.connection.channel) }
+    /// The room called `name`, if the member is in it.
+    func room(_ name: String) -> Room? {
+        self.lock.withLock { self.joined[name] }
+    }
+
+    /// Names of the member's rooms, sorted.
+    var roomNames: [String] {
+        self.lock.withLock { self.joined.keys.sorted() }
+    }
+
+    /// The member's rooms, by name.
+    var rooms: [String: Room] {
+        self.lock.withLock { self.joined }
+    }
+
+    /// What a `join` of `name` finds: already in (or joining) it, at the limit of `maxRooms`, or free to go
+    /// ahead. With `markJoining` (cluster mode) a free join is recorded as pending until ``finishJoining(_:)``.
+    func joinCheck(_ name: String, maxRooms: Int, markJoining: Bool = false) -> JoinCheck {
+        self.lock.withLock {
+            if self.joined[name] != nil || self.joining.contains(name) { return .already }
+            if self.joined.count + self.joining.count >= maxRooms { return .atLimit }
+            if markJoining { self.joining.insert(name) }
+            return .free
+        }
+    }
+
+    /// Cluster mode: the pending join of `name` is over, whatever its outcome.
+    func finishJoining(_ name: String) {
+        _ = self.lock.withLock { self.joining.remove(name) }
+    }
+
+    /// Records that the member is in `room` (its lock held by the caller); `false` when the member is gone
+    /// (``leaveAll()``), and must not be added to the room.
+    func didJoin(_ room: Room) -> Bool {
+        self.lock.withLock {
+            guard !self.isGone else { return false }
+            self.joined[room.name] = room
+            return true
+        }
+    }
+
+    /// Records that the member left `room`.
+    func didLeave(_ room: Room) {
+        self.lock.withLock {
+            if self.joined[room.name] === room { self.joined[room.name] = nil }
+        }
+    }
+
+    /// Forgets every room (the connection closed) and returns them, sorted by name; later joins fail.
+    func leaveAll() -> [Room] {
+        self.lock.withLock {
+            self.isGone = true
+            let rooms = self.joined.values.sorted { $0.name < $1.name }
+            self.joined.removeAll()
+            return rooms
+        }
+    }
 
     private static func describe(_ address: SocketAddress) -> String {
         guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
         return address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)"
     }
+}
+
+/// What ``ChatMember/joinCheck(_:maxRooms:markJoining:)`` found.
+enum JoinCheck {
+    case free, already, atLimit
 }

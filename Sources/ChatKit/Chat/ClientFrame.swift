@@ -11,13 +11,14 @@ public enum ClientFrame: Sendable, Equatable {
     case say(room: String, content: String, id: String?)
     /// Send `content` to one user only; the sender gets an echo.
     case whisper(to: String, content: String, id: String?)
-    /// Ask for the names of a room's members.
-    case users(room: String, id: String?)
+    /// Ask for the names of a room's members, sorted; with `after`, the names that sort after it (the next
+    /// page, when the previous reply had `next`).
+    case users(room: String, id: String?, after: String? = nil)
 
     /// The client's correlation id, echoed on everything the server sends about this request.
     public var id: String? {
         switch self {
-        case .join(_, let id), .leave(_, let id), .say(_, _, let id), .whisper(_, _, let id), .users(_, let id):
+        case .join(_, let id), .leave(_, let id), .say(_, _, let id), .whisper(_, _, let id), .users(_, let id, _):
             return id
         }
     }
@@ -72,7 +73,9 @@ extension ClientFrame {
             switch type {
             case "join": return .success(.join(room: try reader.string("room"), id: reader.id))
             case "leave": return .success(.leave(room: try reader.string("room"), id: reader.id))
-            case "users": return .success(.users(room: try reader.string("room"), id: reader.id))
+            case "users":
+                let room = try reader.string("room")
+                return .success(.users(room: room, id: reader.id, after: try reader.optionalString("after")))
             case "say":
                 let room = try reader.string("room")
                 return .success(.say(room: room, content: try reader.string("content"), id: reader.id))
@@ -95,7 +98,9 @@ extension ClientFrame {
         switch self {
         case .join(let room, _): fields = ["type": "join", "room": room]
         case .leave(let room, _): fields = ["type": "leave", "room": room]
-        case .users(let room, _): fields = ["type": "users", "room": room]
+        case .users(let room, _, let after):
+            fields = ["type": "users", "room": room]
+            if let after { fields["after"] = after }
         case .say(let room, let content, _): fields = ["type": "say", "room": room, "content": content]
         case .whisper(let to, let content, _): fields = ["type": "whisper", "to": to, "content": content]
         }

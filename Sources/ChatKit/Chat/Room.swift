@@ -1,44 +1,77 @@
+import NIOConcurrencyHelpers
 import NIOCore
 
-/// A named room: its members, its sequence counter and its recent history. Guarded by the hub's lock (hence
-/// `@unchecked Sendable`: cluster callbacks hold a reference and touch it only under that lock).
+/// A named room: its members, its sequence counter and its recent history, behind the room's own lock.
+///
+/// Everything of a room is read and changed with ``lock`` held (the "room lock"), and every frame of the room
+/// is queued on its members' connections with it held, so each member sees the room's frames in `seq` order.
+/// Rooms never share a lock: requests in two rooms run in parallel. `@unchecked Sendable`: the lock guards it.
+///
+/// A room costs little until it is used: its history buffer and its cluster state are allocated on first use.
 final class Room: @unchecked Sendable {
     let name: String
+    /// Guards every field below.
+    let lock = NIOLock()
     /// The last sequence number assigned; 0 before the first message.
     private(set) var seq = 0
-    /// The last messages, oldest first, at most `historyCapacity`.
-    private(set) var history: CircularBuffer<ChatMessage>
+    /// The last messages, oldest first, at most `historyCapacity`; empty (no storage) until the first one.
+    private(set) var history: CircularBuffer<ChatMessage>?
     private let historyCapacity: Int
     /// Members by name.
-    var members: [String: ChatMember] = [:]
-    /// Cluster mode only: event order, member floors, pending joins and leaves.
-    var cluster: RoomClusterState
+    var members: [String: ChatMember] = [:] {
+        didSet { self.sortedNames = nil }
+    }
+    /// `members`' names, sorted: made by the first `users` after a change and kept until the next.
+    private var sortedNames: [String]?
+    /// Set when the room was removed from its directory (its last member left): a request that found it there
+    /// before must look again.
+    var isClosed = false
+    /// Cluster mode only: event order, member floors, pending joins and leaves (made on first use).
+    private var clusterState: RoomClusterState?
+    private let recentEvents: Int
 
     init(name: String, historyCapacity: Int, recentEvents: Int = 0) {
         self.name = name
         self.historyCapacity = max(0, historyCapacity)
-        self.history = CircularBuffer(initialCapacity: max(1, historyCapacity))
-        self.cluster = RoomClusterState(recentEventLimit: recentEvents)
+        self.recentEvents = recentEvents
     }
+
+    /// Cluster mode: the room's event order, pending joins and leaves.
+    var cluster: RoomClusterState {
+        get { self.clusterState ?? RoomClusterState(recentEventLimit: self.recentEvents) }
+        _modify {
+            var state = self.clusterState ?? RoomClusterState(recentEventLimit: self.recentEvents)
+            self.clusterState = nil  // one reference while it changes, so it changes in place
+            defer { self.clusterState = state }
+            yield &state
+        }
+    }
+
+    /// The messages in history, oldest first.
+    var historyMessages: [ChatMessage] { self.history.map(Array.init) ?? [] }
+
+    /// Messages in history.
+    var historyCount: Int { self.history?.count ?? 0 }
 
     /// Assigns the next sequence number to a message and keeps it in history.
     func post(from sender: String, content: String, id: String?, ts: Int64) -> ChatMessage {
         self.seq += 1
         let message = ChatMessage(room: self.name, from: sender, content: content, id: id, seq: self.seq, ts: ts)
-        if self.historyCapacity > 0 {
-            if self.history.count == self.historyCapacity { self.history.removeFirst() }
-            self.history.append(message)
-        }
+        self.keep(message)
         return message
     }
 
     /// Cluster mode: takes a message whose `seq` Redis assigned (in order) and keeps it in history.
     func record(_ message: ChatMessage) {
         self.seq = max(self.seq, message.seq)
-        if self.historyCapacity > 0 {
-            if self.history.count == self.historyCapacity { self.history.removeFirst() }
-            self.history.append(message)
-        }
+        self.keep(message)
+    }
+
+    private func keep(_ message: ChatMessage) {
+        guard self.historyCapacity > 0 else { return }
+        if self.history == nil { self.history = CircularBuffer(initialCapacity: min(self.historyCapacity, 16)) }
+        if self.history?.count == self.historyCapacity { self.history?.removeFirst() }
+        self.history?.append(message)
     }
 
     /// Cluster mode: the room's `seq` as Redis reports it, when this node starts following the room.
@@ -46,6 +79,27 @@ final class Room: @unchecked Sendable {
         self.seq = max(self.seq, seq)
     }
 
-    /// Member names, sorted.
-    var sortedMemberNames: [String] { self.members.keys.sorted() }
+    /// One page of member names, sorted: at most `limit` names that sort after `after` (all when `nil`), and the
+    /// last name of the page when more follow. Sorting happens once per change of members, not per request.
+    func memberNames(after: String?, limit: Int) -> (names: [String], next: String?) {
+        let sorted = self.sortedNames ?? self.members.keys.sorted()
+        self.sortedNames = sorted
+        return Self.page(of: sorted, after: after, limit: limit)
+    }
+
+    /// At most `limit` of `sorted` names that sort after `after`, and the page's last name when more follow.
+    static func page(of sorted: [String], after: String?, limit: Int) -> (names: [String], next: String?) {
+        var start = sorted.startIndex
+        if let after {
+            // The first name after `after` (binary search).
+            var high = sorted.endIndex
+            while start < high {
+                let middle = (start + high) / 2
+                if sorted[middle] <= after { start = middle + 1 } else { high = middle }
+            }
+        }
+        let end = min(sorted.endIndex, start + max(1, limit))
+        let names = Array(sorted[start..<end])
+        return (names, end < sorted.endIndex ? names.last : nil)
+    }
 }

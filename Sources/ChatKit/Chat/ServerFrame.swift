@@ -69,8 +69,9 @@ public enum ServerFrame: Sendable, Equatable {
     case whisper(WhisperMessage)
     /// Someone else joined or left a room you are in.
     case presence(room: String, name: String, event: PresenceEvent)
-    /// The members of a room, sorted by name.
-    case users(room: String, names: [String], id: String?)
+    /// The members of a room, sorted by name: one page of at most the server's page size (1000 by default).
+    /// `next`, when present, is the last name of this page: ask `users` with `after` set to it for the rest.
+    case users(room: String, names: [String], id: String?, next: String? = nil)
     /// A request failed; the connection stays open.
     case error(code: ChatErrorCode, message: String, id: String?)
 
@@ -92,7 +93,7 @@ public enum ServerFrame: Sendable, Equatable {
 
 extension ServerFrame: Codable {
     private enum CodingKeys: String, CodingKey {
-        case type, name, room, seq, id, messages, from, to, content, ts, event, names, code, message
+        case type, name, room, seq, id, messages, from, to, content, ts, event, names, code, message, next
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -131,10 +132,11 @@ extension ServerFrame: Codable {
             try container.encode(room, forKey: .room)
             try container.encode(name, forKey: .name)
             try container.encode(event, forKey: .event)
-        case .users(let room, let names, let id):
+        case .users(let room, let names, let id, let next):
             try container.encode(room, forKey: .room)
             try container.encode(names, forKey: .names)
             try container.encodeIfPresent(id, forKey: .id)
+            try container.encodeIfPresent(next, forKey: .next)
         case .error(let code, let message, let id):
             try container.encode(code, forKey: .code)
             try container.encode(message, forKey: .message)
@@ -178,7 +180,8 @@ extension ServerFrame: Codable {
             self = .users(
                 room: try c.decode(String.self, forKey: .room),
                 names: try c.decode([String].self, forKey: .names),
-                id: id
+                id: id,
+                next: try c.decodeIfPresent(String.self, forKey: .next)
             )
         case "error":
             self = .error(

@@ -52,7 +52,7 @@ package enum ServerFrameJSON {
             object.string("event", event.rawValue, &buffer)
             object.string("name", name, &buffer)
             object.string("room", room, &buffer)
-        case .users(let room, let names, let id):
+        case .users(let room, let names, let id, let next):
             object.optionalString("id", id, &buffer)
             object.key("names", &buffer)
             buffer.writeInteger(UInt8(ascii: "["))
@@ -61,6 +61,7 @@ package enum ServerFrameJSON {
                 ObjectWriter.writeString(name, into: &buffer)
             }
             buffer.writeInteger(UInt8(ascii: "]"))
+            object.optionalString("next", next, &buffer)
             object.string("room", room, &buffer)
         case .error(let code, let message, let id):
             object.string("code", code.rawValue, &buffer)

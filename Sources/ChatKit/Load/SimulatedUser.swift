@@ -709,7 +709,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         case .whisper(let whisper): (room, from, content) = (nil, whisper.from, whisper.content)
         case .presence(let presenceRoom, let name, _): (room, from, content) = (presenceRoom, name, nil)
         case .joined(let joinedRoom, _, _, _), .left(let joinedRoom, _, _), .history(let joinedRoom, _, _),
-            .users(let joinedRoom, _, _):
+            .users(let joinedRoom, _, _, _):
             (room, from, content) = (joinedRoom, nil, nil)
         case .error(_, let message, _): (room, from, content) = (nil, nil, message)
         case .welcome: (room, from, content) = (nil, nil, nil)

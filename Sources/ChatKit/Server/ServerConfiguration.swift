@@ -14,8 +14,15 @@ public struct ServerConfiguration: Sendable {
     public var maxContentBytes: Int
     /// Longest `id` of a request, in UTF-8 bytes; longer gets `id_too_long`. Default 128.
     public var maxIDBytes: Int
-    /// Rooms one connection may be in at once. Default 100.
+    /// Rooms one connection may be in at once; one more gets `too_many_rooms`. Default 100.
     public var maxRoomsPerConnection: Int
+    /// Rooms that may exist at once (a room exists while it has a member); a join that would make one more gets
+    /// `room_limit_reached`. Default 100 000.
+    public var maxRooms: Int
+    /// Most names one `users` reply holds (a page; the reply's `next` asks for the rest), so no `users` request
+    /// costs more than one page, whatever the room's size. Names are at most 64 bytes: a page is at most about
+    /// 66 KB. Default 1000.
+    public var usersPageSize: Int
     /// Requests per second one connection may send on average; `nil` for no limit. Default `nil`.
     public var rateLimitPerSecond: Double?
     /// Requests one connection may send in a burst above the rate. Default 20.
@@ -84,7 +91,9 @@ public struct ServerConfiguration: Sendable {
         deliverySampleInterval: Int = Self.defaultDeliverySampleInterval,
         tls: (any ServerTLSProvider)? = nil,
         allowedHosts: [String] = [],
-        maxIDBytes: Int = 128
+        maxIDBytes: Int = 128,
+        maxRooms: Int = 100_000,
+        usersPageSize: Int = 1000
     ) {
         self.host = host
         self.port = port
@@ -108,5 +117,7 @@ public struct ServerConfiguration: Sendable {
         self.tls = tls
         self.allowedHosts = allowedHosts
         self.maxIDBytes = maxIDBytes
+        self.maxRooms = maxRooms
+        self.usersPageSize = usersPageSize
     }
 }

@@ -50,7 +50,7 @@ struct ChatStreamInvariants {
         case .whisper(let whisper):
             fuzzRequire(
                 whisper.from == name || whisper.to == name, "\(name) got a whisper from \(whisper.from) to \(whisper.to)")
-        case .users(_, let names, _):
+        case .users(_, let names, _, _):
             fuzzRequire(names == names.sorted(), "users not sorted: \(names)")
         case .error(let code, let message, _):
             fuzzRequire(!code.rawValue.isEmpty && !message.isEmpty, "an error frame without code or message")
