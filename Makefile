@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= debug
 
-.PHONY: run install test deps build release server clean sanitize sanitize-thread sanitize-address soak bench conformance completions man fuzz
+.PHONY: run install test deps build release server clean sanitize sanitize-thread sanitize-address soak bench attack-rss conformance completions man fuzz
 
 SCENARIO ?= scenarios/burst.json
 
@@ -95,6 +95,12 @@ sanitize-address: deps
 ## A bounded soak (2 minutes): zero loss, server memory growth under 10%.
 soak: deps
 	bash .ci/soak
+
+## Memory before, during and after the hostile-client attacks (bench/attack_rss.py, release chatserver, about a
+## minute); fails if RSS does not come back to within 50 MB of where it was.
+attack-rss: deps
+	$(SWIFT) build -c release --product chatserver
+	python3 bench/attack_rss.py
 
 ## The benchmark suite (bench/run.py): chatctl vs chatserver pinned to separate cores; writes bench/results/.
 bench: deps

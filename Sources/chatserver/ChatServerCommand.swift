@@ -70,6 +70,9 @@ struct ChatServerCommand: AsyncParsableCommand {
     @Option(help: "Most names in one users reply; longer member lists come in pages (the reply's next field).")
     var usersPageSize = 1000
 
+    @Option(help: "Seconds between looks at whether to give memory freed by closed connections back to the system (only when connections closed and fewer than 1000 messages arrived meanwhile); 0 never.")
+    var memoryTrimInterval: Double = 10
+
     @Option(help: "Messages that may wait for one slow client before it is dropped with close 1008.")
     var sendQueue = 1024
 
@@ -186,6 +189,9 @@ struct ChatServerCommand: AsyncParsableCommand {
             throw ValidationError("--max-rooms-per-connection must be at least 1, got \(self.maxRoomsPerConnection)")
         }
         guard self.maxRooms >= 1 else { throw ValidationError("--max-rooms must be at least 1, got \(self.maxRooms)") }
+        guard self.memoryTrimInterval >= 0 else {
+            throw ValidationError("--memory-trim-interval must be 0 or more, got \(self.memoryTrimInterval)")
+        }
         guard self.usersPageSize >= 1 else {
             throw ValidationError("--users-page-size must be at least 1, got \(self.usersPageSize)")
         }
@@ -299,7 +305,8 @@ struct ChatServerCommand: AsyncParsableCommand {
             allowedHosts: self.allowedHostList,
             maxIDBytes: self.maxIdBytes,
             maxRooms: self.maxRooms,
-            usersPageSize: self.usersPageSize
+            usersPageSize: self.usersPageSize,
+            memoryTrimInterval: self.memoryTrimInterval > 0 ? .fromSeconds(self.memoryTrimInterval) : nil
         )
         let server: ChatServer
         do {

@@ -20,7 +20,7 @@ function __chatserver_parse_tokens -S
     set -l unparsed_tokens (__chatserver_tokens -pc)
     switch $unparsed_tokens[1]
     case 'chatserver'
-        __chatserver_parse_subcommand 0 'host=' 'port=' 'admin-token=' 'max-message-bytes=' 'mode=' 'echo' 'no-page' 'max-content-bytes=' 'history=' 'max-id-bytes=' 'max-rooms-per-connection=' 'max-rooms=' 'users-page-size=' 'send-queue=' 'send-queue-bytes=' 'rate-limit=' 'rate-burst=' 'allowed-origins=+' 'allowed-hosts=+' 'ping-interval=' 'pong-timeout=' 'handshake-timeout=' 'shutdown-timeout=' 'threads=' 'redis=' 'node-id=' 'heartbeat-interval=' 'node-ttl=' 'metrics=' 'delivery-sample-interval=' 'tls-cert=' 'tls-key=' 'log-level=' 'version' 'h/help'
+        __chatserver_parse_subcommand 0 'host=' 'port=' 'admin-token=' 'max-message-bytes=' 'mode=' 'echo' 'no-page' 'max-content-bytes=' 'history=' 'max-id-bytes=' 'max-rooms-per-connection=' 'max-rooms=' 'users-page-size=' 'memory-trim-interval=' 'send-queue=' 'send-queue-bytes=' 'rate-limit=' 'rate-burst=' 'allowed-origins=+' 'allowed-hosts=+' 'ping-interval=' 'pong-timeout=' 'handshake-timeout=' 'shutdown-timeout=' 'threads=' 'redis=' 'node-id=' 'heartbeat-interval=' 'node-ttl=' 'metrics=' 'delivery-sample-interval=' 'tls-cert=' 'tls-key=' 'log-level=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __chatserver_parse_subcommand -r 1 'version'
@@ -90,6 +90,7 @@ complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" max-rooms-per-connection' -l 'max-rooms-per-connection' -d 'Rooms one connection may be in at once; one more gets error too_many_rooms.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" max-rooms' -l 'max-rooms' -d 'Rooms that may exist at once (a room exists while it has a member); one more gets error room_limit_reached.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" users-page-size' -l 'users-page-size' -d 'Most names in one users reply; longer member lists come in pages (the reply\'s next field).' -rfka ''
+complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" memory-trim-interval' -l 'memory-trim-interval' -d 'Seconds between looks at whether to give memory freed by closed connections back to the system (only when connections closed and fewer than 1000 messages arrived meanwhile); 0 never.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" send-queue' -l 'send-queue' -d 'Messages that may wait for one slow client before it is dropped with close 1008.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" send-queue-bytes' -l 'send-queue-bytes' -d 'Bytes of messages (history, room messages, errors, presence) that may wait for one slow client before it is dropped with close 1008 (default 1 MiB; 64 MiB in echo mode).' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" rate-limit' -l 'rate-limit' -d 'Requests per second per connection (average); 0 disables the limit.' -rfka ''

@@ -29,6 +29,8 @@ public final class ChatServer: Sendable {
     private let serverChannel: Channel
     private let children: ChildChannels
     private let logger: Logger
+    /// Gives memory back to the system after connections close (``ServerConfiguration/memoryTrimInterval``).
+    let memoryTrimmer: MemoryTrimmer
 
     private init(context: ServerContext, group: EventLoopGroup, ownsGroup: Bool, serverChannel: Channel,
                  localAddress: SocketAddress, children: ChildChannels, logger: Logger) {
@@ -39,6 +41,10 @@ public final class ChatServer: Sendable {
         self.children = children
         self.logger = logger
         self.localAddress = localAddress
+        self.memoryTrimmer = MemoryTrimmer(stats: context.stats)
+        if let interval = context.configuration.memoryTrimInterval {
+            self.memoryTrimmer.start(on: group.next(), interval: interval)
+        }
     }
 
     /// The bound port (useful with `port: 0`).
@@ -183,6 +189,7 @@ public final class ChatServer: Sendable {
     /// deadline, drops what is left, and stops the event loops it owns.
     public func shutdown() async throws {
         self.context.isDraining.store(true, ordering: .relaxed)
+        self.memoryTrimmer.stop()
         try? await self.serverChannel.close()
         for connection in self.context.webSockets.withLockedValue({ Array($0.values) }) {
             connection.close(code: WebSocketCloseCode.goingAway, reason: "server shutting down", cause: .shutdown)

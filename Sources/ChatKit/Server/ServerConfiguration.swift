@@ -23,6 +23,9 @@ public struct ServerConfiguration: Sendable {
     /// costs more than one page, whatever the room's size. Names are at most 64 bytes: a page is at most about
     /// 66 KB. Default 1000.
     public var usersPageSize: Int
+    /// How often the server looks whether to give memory freed by closed connections back to the system
+    /// (``MemoryTrimmer``: only when connections closed and the server is quiet); `nil` never. Default 10 s.
+    public var memoryTrimInterval: TimeAmount?
     /// Requests per second one connection may send on average; `nil` for no limit. Default `nil`.
     public var rateLimitPerSecond: Double?
     /// Requests one connection may send in a burst above the rate. Default 20.
@@ -93,7 +96,8 @@ public struct ServerConfiguration: Sendable {
         allowedHosts: [String] = [],
         maxIDBytes: Int = 128,
         maxRooms: Int = 100_000,
-        usersPageSize: Int = 1000
+        usersPageSize: Int = 1000,
+        memoryTrimInterval: TimeAmount? = .seconds(10)
     ) {
         self.host = host
         self.port = port
@@ -119,5 +123,6 @@ public struct ServerConfiguration: Sendable {
         self.maxIDBytes = maxIDBytes
         self.maxRooms = maxRooms
         self.usersPageSize = usersPageSize
+        self.memoryTrimInterval = memoryTrimInterval
     }
 }
