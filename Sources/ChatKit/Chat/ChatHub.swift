@@ -21,15 +21,16 @@ public final class ChatHub: @unchecked Sendable {
     /// The rooms that exist.
     let directory: RoomDirectory
     let limits: ChatLimits
-    let stats: ServerStats
+    /// Told what the hub queued, refused and dropped.
+    let observer: any ChatHubObserver
     /// The cluster this hub is part of (`--redis`); `nil` for a single node, which keeps every decision local.
     /// Set once, before the server accepts connections.
     private(set) var cluster: ClusterNode?
 
-    init(configuration: ServerConfiguration, stats: ServerStats) {
-        self.limits = ChatLimits(configuration)
-        self.directory = RoomDirectory(limit: configuration.maxRooms)
-        self.stats = stats
+    init(limits: ChatLimits, observer: any ChatHubObserver) {
+        self.limits = limits
+        self.directory = RoomDirectory(limit: limits.maxRooms)
+        self.observer = observer
     }
 
     /// Makes this hub one node of a cluster. Call before the server accepts connections.
@@ -293,9 +294,7 @@ public final class ChatHub: @unchecked Sendable {
     /// Fans out a room message just posted, counting its fan-out size and, for the sampled ones (by `seq`),
     /// timing its delivery from `receivedAt` to the last member's write.
     private func postLocked(_ message: ChatMessage, in room: Room, receivedAt: NIODeadline) -> [ChatMember] {
-        let targets = room.members.count
-        self.stats.metrics.fannedOut(members: targets)
-        let probe = self.stats.metrics.deliveryProbe(seq: message.seq, receivedAt: receivedAt, targets: targets)
+        let probe = self.observer.roomMessage(seq: message.seq, receivedAt: receivedAt, members: room.members.count)
         return self.queue(Self.encode(.message(message)), kind: .message, to: room.members.values, probe: probe)
     }
 
@@ -317,7 +316,7 @@ public final class ChatHub: @unchecked Sendable {
             }
         }
         probe?.fanOutFinished(queuedCopies: delivered)
-        self.stats.queued(kind, copies: delivered, bytesEach: payload.readableBytes)
+        self.observer.queued(kind, copies: delivered, bytesEach: payload.readableBytes)
         return overflowed
     }
 
@@ -333,7 +332,7 @@ public final class ChatHub: @unchecked Sendable {
     }
 
     func sendError(_ code: ChatErrorCode, _ message: String, id: String?, to member: ChatMember) {
-        self.stats.countError(code)
+        self.observer.errorSent(code)
         self.send(.error(code: code, message: message, id: id), to: member)
     }
 
@@ -344,7 +343,7 @@ public final class ChatHub: @unchecked Sendable {
     func closeSlowConsumer(_ member: ChatMember) {
         let reason = "slow consumer: send queue full"
         if member.connection.close(code: WebSocketCloseCode.policyViolation, reason: reason, cause: .slowConsumer) {
-            self.stats.slowConsumerDropped()
+            self.observer.slowConsumerDropped()
         }
     }
 

@@ -1,4 +1,4 @@
-/// The hub's own limits, taken from the server's configuration.
+/// The hub's own limits (a server takes them from its configuration).
 struct ChatLimits: Sendable {
     /// Messages each room keeps and sends to a member who joins.
     var historySize: Int
@@ -11,11 +11,11 @@ struct ChatLimits: Sendable {
     /// Most names one `users` reply holds; a longer list comes in pages.
     var usersPageSize: Int
 
-    init(_ configuration: ServerConfiguration) {
-        self.historySize = configuration.historySize
-        self.maxContentBytes = configuration.maxContentBytes
-        self.maxRoomsPerConnection = configuration.maxRoomsPerConnection
-        self.maxRooms = configuration.maxRooms
-        self.usersPageSize = max(1, configuration.usersPageSize)
+    init(historySize: Int, maxContentBytes: Int, maxRoomsPerConnection: Int, maxRooms: Int, usersPageSize: Int) {
+        self.historySize = historySize
+        self.maxContentBytes = maxContentBytes
+        self.maxRoomsPerConnection = maxRoomsPerConnection
+        self.maxRooms = maxRooms
+        self.usersPageSize = max(1, usersPageSize)
     }
 }

@@ -157,7 +157,8 @@ public final class ChatServer: Sendable {
                     switch configuration.mode {
                     case .chat:
                         session = ChatSession(
-                            name: accepted.name, initialRoom: accepted.room, hub: context.hub, configuration: configuration)
+                            name: accepted.name, initialRoom: accepted.room, hub: context.hub, stats: context.stats,
+                            configuration: configuration)
                     case .broadcast:
                         session = BroadcastSession(room: context.broadcastRoom, stats: context.stats)
                     case .echo:

@@ -6,14 +6,16 @@ final class ChatSession: WebSocketDelegate {
     private let name: String
     private let initialRoom: String?
     private let hub: ChatHub
+    private let stats: ServerStats
     private var rateLimiter: RateLimiter?
     private let maxIDBytes: Int
     private var member: ChatMember?
 
-    init(name: String, initialRoom: String?, hub: ChatHub, configuration: ServerConfiguration) {
+    init(name: String, initialRoom: String?, hub: ChatHub, stats: ServerStats, configuration: ServerConfiguration) {
         self.name = name
         self.initialRoom = initialRoom
         self.hub = hub
+        self.stats = stats
         self.maxIDBytes = configuration.maxIDBytes
         self.rateLimiter = configuration.rateLimitPerSecond.map {
             RateLimiter(ratePerSecond: $0, burst: configuration.rateLimitBurst)
@@ -23,7 +25,7 @@ final class ChatSession: WebSocketDelegate {
     func webSocketDidOpen(_ connection: WebSocketConnection) {
         let member = ChatMember(name: self.name, connection: connection)
         self.member = member
-        self.hub.stats.connectionOpened()
+        self.stats.connectionOpened()
         self.hub.attach(member, initialRoom: self.initialRoom)
     }
 
@@ -39,7 +41,7 @@ final class ChatSession: WebSocketDelegate {
     private func received(_ frame: Result<ClientFrame, ClientFrameError>, bytes: Int) {
         guard let member = self.member else { return }
         let receivedAt = NIODeadline.now()
-        self.hub.stats.received(InboundMessageKind(frame), bytes: bytes)
+        self.stats.received(InboundMessageKind(frame), bytes: bytes)
         let id: String? =
             switch frame {
             case .success(let frame): frame.id
@@ -72,7 +74,7 @@ final class ChatSession: WebSocketDelegate {
     func webSocketDidClose(_ connection: WebSocketConnection, code: UInt16, reason: String) {
         guard let member = self.member else { return }
         self.member = nil
-        self.hub.stats.connectionClosed(connection, code: code)
+        self.stats.connectionClosed(connection, code: code)
         self.hub.detach(member)
     }
 }

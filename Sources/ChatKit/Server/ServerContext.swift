@@ -18,7 +18,7 @@ package final class ServerContext: Sendable {
     package init(configuration: ServerConfiguration) {
         self.configuration = configuration
         self.stats = ServerStats(metrics: ChatMetrics(deliverySampleInterval: configuration.deliverySampleInterval))
-        self.hub = ChatHub(configuration: configuration, stats: self.stats)
+        self.hub = ChatHub(limits: ChatLimits(configuration), observer: self.stats)
         self.broadcastRoom = BroadcastRoom(stats: self.stats)
     }
 

@@ -8,10 +8,12 @@ import NIOCore
 @_spi(Benchmarks)
 public final class InProcessChat: Sendable {
     let hub: ChatHub
+    private let stats = ServerStats()
 
-    /// A hub with `configuration`'s limits (its network settings are ignored).
+    /// A hub with `configuration`'s limits (its network settings are ignored), counting what it does in a
+    /// server's stats, as a server's hub does.
     public init(configuration: ServerConfiguration = ServerConfiguration()) {
-        self.hub = ChatHub(configuration: configuration, stats: ServerStats())
+        self.hub = ChatHub(limits: ChatLimits(configuration), observer: self.stats)
     }
 
     /// Connects a member called `name` (it gets its `welcome`); `nil` when the name, or one that looks like it,
@@ -29,7 +31,7 @@ public final class InProcessChat: Sendable {
 
     /// Copies queued to members so far, and their payload bytes, as the server's stats count them.
     public var copiesQueued: (messages: Int, bytes: Int) {
-        let snapshot = self.hub.stats.snapshot
+        let snapshot = self.stats.snapshot
         return (snapshot.messagesOut, snapshot.bytesOut)
     }
 }

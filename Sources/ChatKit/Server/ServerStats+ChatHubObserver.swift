@@ -1,0 +1,23 @@
+import NIOCore
+
+/// A server's hub reports to its stats, which keep `/admin/stats` and `/metrics` in step.
+extension ServerStats: ChatHubObserver {
+    func errorSent(_ code: ChatErrorCode) {
+        self.countError(code)
+    }
+
+    func roomMessage(seq: Int, receivedAt: NIODeadline, members: Int) -> DeliveryProbe? {
+        self.metrics.fannedOut(members: members)
+        return self.metrics.deliveryProbe(seq: seq, receivedAt: receivedAt, targets: members)
+    }
+}
+
+extension ChatLimits {
+    /// The hub's limits as a server's configuration sets them.
+    init(_ configuration: ServerConfiguration) {
+        self.init(
+            historySize: configuration.historySize, maxContentBytes: configuration.maxContentBytes,
+            maxRoomsPerConnection: configuration.maxRoomsPerConnection, maxRooms: configuration.maxRooms,
+            usersPageSize: configuration.usersPageSize)
+    }
+}
