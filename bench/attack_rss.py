@@ -96,8 +96,9 @@ def main():
     args = parser.parse_args()
     binary = args.binary or subprocess.run("swift build -c release --show-bin-path", shell=True, cwd=ROOT,
                                            check=True, text=True, capture_output=True).stdout.strip()
+    # No keepalive pings: the raw sockets here never answer them, and the attack must not end by itself.
     server = subprocess.Popen([f"{binary}/chatserver", "--port", "0", "--threads", str(args.threads),
-                               "--log-level", "error", *args.server_arg],
+                               "--log-level", "error", "--ping-interval", "0", *args.server_arg],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
     result = {}
     try:
@@ -107,6 +108,13 @@ def main():
         result["before"] = rss(server.pid)
         peak = result["before"]
         started = time.monotonic()
+        phases = {}
+        mark = [started]
+
+        def phase(name):
+            now = time.monotonic()
+            phases[name] = round(now - mark[0], 1)
+            mark[0] = now
 
         # Ping flood.
         pingers = [connect(port, f"pinger{i}", "flood") for i in range(10)]
@@ -114,6 +122,7 @@ def main():
         for sock in pingers:
             send_all(sock, pings, time.monotonic() + 5)
         peak = max(peak, rss(server.pid))
+        phase("pingFlood")
 
         # History replay.
         writer = connect(port, "writer", "big", reads=True)
@@ -124,6 +133,7 @@ def main():
         for sock in replayers:
             send_all(sock, (join + leave) * 40, time.monotonic() + 3)
         peak = max(peak, rss(server.pid))
+        phase("historyReplay")
 
         # Many rooms.
         roomers = []
@@ -135,11 +145,14 @@ def main():
         time.sleep(1)
         result["roomsAtPeak"] = health(port).get("rooms")
         peak = max(peak, rss(server.pid))
+        phase("manyRooms")
 
         # Join storm.
         stormers = [connect(port, f"storm{i}", "storm") for i in range(3000)]
         time.sleep(2)
         peak = max(peak, rss(server.pid))
+        phase("joinStorm")
+        result["phaseSeconds"] = phases
         result["peak"] = peak
         result["attackSeconds"] = round(time.monotonic() - started, 1)
 
