@@ -76,7 +76,7 @@ def admin_stats(port):
 
 
 class Server:
-    def __init__(self, binary, server_cmd, threads, extra_args=()):
+    def __init__(self, binary, server_cmd, threads, extra_args=(), server_binary=None):
         self.custom = server_cmd is not None
         if self.custom:
             port = free_port()
@@ -86,7 +86,7 @@ class Server:
             time.sleep(1)
             self.url = f"ws://127.0.0.1:{port}/ws"
         else:
-            cmd = ["taskset", "-c", "0", f"{binary}/chatserver", "--port", "0", "--admin-token", TOKEN,
+            cmd = ["taskset", "-c", "0", server_binary or f"{binary}/chatserver", "--port", "0", "--admin-token", TOKEN,
                    "--threads", str(threads), "--log-level", "error", "--send-queue", "4096", *extra_args]
             self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                             start_new_session=True)
@@ -140,7 +140,7 @@ def scenario(name, users, senders, rooms, rate, seconds, action="say", size=64, 
 
 
 def run_case(binary, case, args):
-    server = Server(binary, args.server_cmd, args.server_threads, case.get("serverArgs", ()))
+    server = Server(binary, args.server_cmd, args.server_threads, case.get("serverArgs", ()), args.server_binary)
     try:
         pid = server.pid()
         rss_idle = proc_rss_bytes(pid)
@@ -566,6 +566,7 @@ def main():
     parser.add_argument("--cases", help="comma-separated case name prefixes")
     parser.add_argument("--server-cmd", help="benchmark another server: a shell command with {port}")
     parser.add_argument("--raw", action="store_true", help="chatctl --protocol raw (plain broadcast server)")
+    parser.add_argument("--server-binary", help="a chatserver from another build (A/B against this one; same chatctl)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run each case N times and report the median of every column (default 1)")
     parser.add_argument("--server-threads", type=int, default=1)
