@@ -12,8 +12,8 @@ import NIOCore
 ///   connection with it held, so every member sees a room's messages in `seq` order whatever thread sent them;
 /// - each ``ChatMember`` guards its list of rooms with a lock of its own.
 ///
-/// Lock order: a room's lock, then the directory's or a member's; no other lock is ever held while taking one.
-/// Queuing never waits for a socket: a member whose queue is over its byte budget is a slow consumer and is
+/// Lock order: a room's lock, then the directory's, a member's or the registry's; no other lock is ever held while
+/// taking one. Queuing never waits for a socket: a member whose queue is over its byte budget is a slow consumer and is
 /// closed (1008) once the room's lock is released; the others are not slowed down.
 public final class ChatHub: @unchecked Sendable {
     /// Who is connected.
