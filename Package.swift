@@ -5,7 +5,9 @@ let package = Package(
     name: "chatkit",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "ChatKit", targets: ["ChatKit", "ChatKitTLS"]),
+        .library(name: "ChatKit", targets: ["ChatKit"]),
+        .library(name: "ChatKitTLS", targets: ["ChatKitTLS"]),
+        .library(name: "ChatKitLoad", targets: ["ChatKitLoad"]),
         .executable(name: "chatserver", targets: ["chatserver"]),
         .executable(name: "chatctl", targets: ["chatctl"]),
     ],
@@ -32,9 +34,23 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // The load engine (scenario, plan, runner, simulated users, accounting, checks, reports) over ChatKit's
+        // client and, for runs without a target, its server. The only user of hdrhistogram; chatserver does not
+        // link it.
+        .target(
+            name: "ChatKitLoad",
+            dependencies: [
+                "ChatKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         // wss:// and https:// on swift-nio-ssl (BoringSSL), apart from ChatKit so that targets that need no TLS
@@ -66,6 +82,7 @@ let package = Package(
             name: "chatctl",
             dependencies: [
                 "ChatKit",
+                "ChatKitLoad",
                 "ChatKitTLS",
                 "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -82,13 +99,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "FuzzScenario",
-            dependencies: ["ChatKit", "FuzzSupport"],
+            dependencies: ["ChatKit", "ChatKitLoad", "FuzzSupport"],
             path: "Sources/Fuzz/FuzzScenario"
         ),
         .executableTarget(
             name: "FuzzHTTP",
             dependencies: [
                 "ChatKit",
+                "ChatKitLoad",
                 "FuzzSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -101,6 +119,7 @@ let package = Package(
             name: "ChatKitTests",
             dependencies: [
                 "ChatKit",
+                "ChatKitLoad",
                 "ChatKitTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

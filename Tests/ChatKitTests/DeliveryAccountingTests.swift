@@ -1,4 +1,5 @@
 @testable import ChatKit
+@testable import ChatKitLoad
 import XCTest
 
 /// The accounting rules on synthetic records: sequence tracking, delivery totals, the presence rule.

@@ -3,6 +3,7 @@ import NIOCore
 import XCTest
 
 @testable import ChatKit
+@testable import ChatKitLoad
 
 /// Where a raw-mode marker may be in a frame: anywhere in a line, one message per line.
 final class RawMarkerScannerTests: XCTestCase {

@@ -1,4 +1,5 @@
 import ChatKit
+import ChatKitLoad
 import ChatKitTLS
 import NIOCore
 import NIOPosix

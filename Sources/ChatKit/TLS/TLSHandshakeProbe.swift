@@ -4,11 +4,11 @@ import NIOTLS
 
 /// Connects to a host and completes a TLS handshake, then closes: how a load run's pre-flight tells a
 /// certificate problem (reported as "target unreachable") from a server that merely answers TCP.
-enum TLSHandshakeProbe {
+public enum TLSHandshakeProbe {
     /// Succeeds once the handshake completed; throws ``WebSocketClientError/unreachable(url:reason:)`` when TCP
     /// fails, ``WebSocketClientError/tlsHandshakeFailed(url:reason:)`` when TLS does, and
     /// ``WebSocketClientError/connectTimeout(_:)`` after `timeout`.
-    static func run(_ url: WebSocketURL, tls: any ClientTLSProvider, timeout: TimeAmount) async throws {
+    public static func run(_ url: WebSocketURL, tls: any ClientTLSProvider, timeout: TimeAmount) async throws {
         let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
         let done = eventLoop.makePromise(of: Void.self)
         let bootstrap = ClientBootstrap(group: eventLoop)

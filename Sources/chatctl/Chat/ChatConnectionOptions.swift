@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatKit
+import ChatKitLoad
 import Foundation
 
 /// Options shared by `send`, `listen` and `bot`: where to connect, as whom, in which room, which protocol, and

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatKit
+import ChatKitLoad
 import Foundation
 
 /// `chatctl report merge A.json B.json ...`: the report of a whole run from the reports of its shards.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatKit
+import ChatKitLoad
 import Foundation
 
 /// `chatctl run SCENARIO`: the load test.
@@ -166,7 +167,8 @@ struct RunCommand: AsyncParsableCommand {
             target: self.target.first, transport: CurlLoadTransport(tls: self.tls.curl), threads: self.threads ?? ProcessInfo.processInfo.activeProcessorCount,
             lateThresholdSeconds: lateSeconds,
             thresholdOverrides: overrides, shard: shard, targets: self.target.count > 1 ? self.target : [],
-            tls: try self.tls.clientTLS())
+            tls: try self.tls.clientTLS(),
+            adminToken: ProcessInfo.processInfo.environment[AdminOptions.tokenEnvironmentVariable])
         if progress != nil || liveLog != nil {
             options.onProgress = { [liveLog] update in
                 liveLog?.append(update)
@@ -185,10 +187,16 @@ struct RunCommand: AsyncParsableCommand {
             report = try await LoadRunner.run(scenario, options: options)
         } catch let error as LoadRunError {
             progress?.finish()
-            Console.error("chatctl: \(error)")
             switch error {
-            case .targetUnreachable, .targetUnusable: throw ExitCode(3)
-            case .invalid: throw ExitCode(2)
+            case .targetUnreachable, .targetUnusable:
+                Console.error("chatctl: \(error)")
+                throw ExitCode(3)
+            case .invalid:
+                Console.error("chatctl: \(error)")
+                throw ExitCode(2)
+            case .targetMissing:
+                Console.error(#"chatctl: protocol raw needs a target: give --target or "target""#)
+                throw ExitCode(2)
             }
         }
         progress?.finish()

@@ -1,4 +1,5 @@
 @testable import ChatKit
+@testable import ChatKitLoad
 import Foundation
 
 /// Reports made up in tests, from samples the test chooses: no run needed, every number known.

@@ -1,3 +1,4 @@
+import ChatKit
 import Foundation
 
 /// Problems found in a scenario file, each naming the path of the bad field and what was expected:

@@ -1,3 +1,4 @@
+import ChatKit
 import Foundation
 
 /// The result of a run, as `chatctl run --out` writes it (schema: docs/scenarios.md#report). It keeps the

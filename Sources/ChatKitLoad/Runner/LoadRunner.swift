@@ -1,4 +1,5 @@
 import Atomics
+import ChatKit
 import Foundation
 import NIOCore
 import NIOPosix
@@ -29,12 +30,16 @@ public struct LoadRunOptions: Sendable {
     public var tls: (any ClientTLSProvider)?
     /// Stops the run early when called (chatctl wires SIGINT and SIGTERM to it); `nil` (default): runs to the end.
     public var stop: LoadRunStop? = nil
+    /// The admin API's bearer token when the scenario's `admin.token` gives none (chatctl passes
+    /// `$CHAT_ADMIN_TOKEN`); `nil` or empty (default): admin calls go without one. The library reads no
+    /// environment variable.
+    public var adminToken: String? = nil
 
     public init(
         target: String? = nil, transport: LoadHTTPTransport? = nil, threads: Int = System.coreCount,
         lateThresholdSeconds: Double = 0.010, thresholdOverrides: [Threshold] = [], shard: (index: Int, count: Int) = (0, 1),
         onProgress: (@Sendable (LoadProgress) -> Void)? = nil, onEmbeddedServer: (@Sendable (String) -> Void)? = nil,
-        targets: [String] = [], tls: (any ClientTLSProvider)? = nil
+        targets: [String] = [], tls: (any ClientTLSProvider)? = nil, adminToken: String? = nil
     ) {
         self.target = target
         self.targets = targets
@@ -46,6 +51,7 @@ public struct LoadRunOptions: Sendable {
         self.onProgress = onProgress
         self.onEmbeddedServer = onEmbeddedServer
         self.tls = tls
+        self.adminToken = adminToken
     }
 }
 
@@ -76,12 +82,16 @@ public enum LoadRunError: Error, Sendable, CustomStringConvertible {
     case targetUnusable(url: String, reason: String)
     /// The options or scenario do not allow a run (exit code 2).
     case invalid(String)
+    /// A raw-protocol run was given no target, neither in the options nor in the scenario: there is no embedded
+    /// raw server (exit code 2).
+    case targetMissing
 
     public var description: String {
         switch self {
         case .targetUnreachable(let url, let reason): return "target unreachable: \(url): \(reason)"
         case .targetUnusable(_, let reason): return "target unusable: \(reason)"
         case .invalid(let message): return message
+        case .targetMissing: return "protocol raw needs a target: set the scenario's \"target\" or the run's target"
         }
     }
 }
@@ -103,7 +113,7 @@ public enum LoadRunner {
             targetTexts = [target]
         } else {
             guard scenario.wireProtocol == .chat else {
-                throw LoadRunError.invalid("protocol raw needs a target: give --target or \"target\"")
+                throw LoadRunError.targetMissing
             }
             let server = try await ChatServer.start(configuration: ServerConfiguration(
                 port: 0, webSocket: WebSocketConfiguration(sendQueueLimit: 4096), threads: max(1, System.coreCount / 2)))
@@ -143,7 +153,7 @@ public enum LoadRunner {
         let targetText = targetTexts.joined(separator: ",")
 
         let httpBase = scenario.admin?.url ?? LoadURLs.httpBase(of: targetTexts[0])
-        let adminToken = scenario.admin?.token ?? ProcessInfo.processInfo.environment["CHAT_ADMIN_TOKEN"]
+        let adminToken = scenario.admin?.token ?? options.adminToken
         let adminAuthorization = adminToken.flatMap { $0.isEmpty ? nil : "Bearer \($0)" }
         let statsBefore = await Self.adminStats(httpBase, adminAuthorization, options.transport, scenario)
 

@@ -36,7 +36,7 @@ public struct Scenario: Sendable, Equatable {
 public struct AdminTarget: Sendable, Equatable {
     /// Base URL, e.g. `http://127.0.0.1:8080`.
     public var url: String
-    /// Bearer token; `nil` takes `CHAT_ADMIN_TOKEN` from the environment.
+    /// Bearer token; `nil` takes ``LoadRunOptions/adminToken``.
     public var token: String?
 }
 

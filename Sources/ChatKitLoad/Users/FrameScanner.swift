@@ -1,3 +1,4 @@
+import ChatKit
 import NIOCore
 
 /// What the load generator needs from a `message`, `whisper` or `presence` frame, read straight from its

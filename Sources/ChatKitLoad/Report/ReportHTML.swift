@@ -1,3 +1,4 @@
+import ChatKit
 import Foundation
 
 /// A load-test report as one self-contained HTML page (`chatctl report REPORT.json --html OUT.html`): the
