@@ -1,5 +1,7 @@
+import ChatKit
+
 /// Why the Autobahn fuzzing server could not be driven.
-public enum AutobahnDriverError: Error, Sendable, Equatable, CustomStringConvertible {
+enum AutobahnDriverError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Nothing answered at the fuzzing server's address (connection refused, connect timeout).
     case unreachable(String)
     /// The fuzzing server answered, but not as expected (refused upgrade, no case count, …).
@@ -7,7 +9,7 @@ public enum AutobahnDriverError: Error, Sendable, Equatable, CustomStringConvert
     /// The fuzzing server dropped the connection before the handshake completed on this side.
     case closedDuringHandshake
 
-    public var description: String {
+    var description: String {
         switch self {
         case .unreachable(let why): return "fuzzing server unreachable: \(why)"
         case .unexpectedAnswer(let why): return "fuzzing server: \(why)"

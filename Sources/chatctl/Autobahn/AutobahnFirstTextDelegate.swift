@@ -1,3 +1,4 @@
+import ChatKit
 import NIOCore
 
 /// Keeps the first text message of a connection (the fuzzing server's answer to `/getCaseCount`) and

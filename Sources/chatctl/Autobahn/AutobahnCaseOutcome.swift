@@ -1,17 +1,19 @@
+import ChatKit
+
 /// How one Autobahn case ended from the client's side. The verdict is the fuzzing server's (its report);
 /// this is what the client saw, for progress output.
-public struct AutobahnCaseOutcome: Sendable, Equatable {
+struct AutobahnCaseOutcome: Sendable, Equatable {
     /// The fuzzing server's close code; 1006 when TCP dropped without a close frame (some cases end so).
-    public var closeCode: UInt16
+    var closeCode: UInt16
     /// The fuzzing server's close reason.
-    public var closeReason: String
+    var closeReason: String
     /// Messages received and sent back.
-    public var messagesEchoed: Int
+    var messagesEchoed: Int
     /// The case did not end within the case timeout; the client dropped the connection.
-    public var timedOut: Bool
+    var timedOut: Bool
 
     /// Creates an outcome.
-    public init(closeCode: UInt16, closeReason: String, messagesEchoed: Int, timedOut: Bool) {
+    init(closeCode: UInt16, closeReason: String, messagesEchoed: Int, timedOut: Bool) {
         self.closeCode = closeCode
         self.closeReason = closeReason
         self.messagesEchoed = messagesEchoed

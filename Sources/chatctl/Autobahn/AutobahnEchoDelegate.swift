@@ -1,3 +1,4 @@
+import ChatKit
 import NIOCore
 
 /// The client under test in one Autobahn case: sends every message back as it came (text as text, binary as

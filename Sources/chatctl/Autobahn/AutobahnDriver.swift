@@ -1,3 +1,4 @@
+import ChatKit
 import Foundation
 import NIOCore
 import NIOPosix
@@ -9,22 +10,22 @@ import NIOPosix
 /// The fuzzing server's protocol: `GET /getCaseCount` answers one text message (the count) and closes;
 /// `GET /runCase?case=N&agent=NAME` runs case N (1-based) on that connection; `GET /updateReports?agent=NAME`
 /// writes the reports, after which kosoku exits.
-public struct AutobahnDriver: Sendable {
+struct AutobahnDriver: Sendable {
     /// The fuzzing server, e.g. `ws://127.0.0.1:9001`; its path, if any, prefixes the three endpoints.
-    public var baseURL: WebSocketURL
+    var baseURL: WebSocketURL
     /// The name the reports file the results under. Default `chatkit`.
-    public var agent: String
+    var agent: String
     /// How long one case may take before the client drops it (and reports it as timed out). Default 60 s:
     /// the slowest cases (9.x, 16 MiB messages and 1000-message bursts) take a few seconds.
-    public var caseTimeout: TimeAmount
+    var caseTimeout: TimeAmount
     /// Client settings for every connection: messages up to 16 MiB (case 9.1.6 sends 16 MiB), no keepalive
     /// pings (they would appear among the events the cases compare), a send queue deep enough for the
     /// 1000-message bursts of 9.7 and 9.8 whatever the socket's pace.
-    public var clientConfiguration: ClientConfiguration
+    var clientConfiguration: ClientConfiguration
     private let group: EventLoopGroup
 
     /// Creates a driver; nothing is sent before the first call.
-    public init(
+    init(
         baseURL: WebSocketURL,
         agent: String = "chatkit",
         caseTimeout: TimeAmount = .seconds(60),
@@ -44,7 +45,7 @@ public struct AutobahnDriver: Sendable {
 
     /// The number of cases the fuzzing server serves. The fuzzing server sends its answer, its close and the
     /// end of TCP right behind the 101; the client delivers the answer first (`UpgradeCloseDeferral`).
-    public func caseCount() async throws -> Int {
+    func caseCount() async throws -> Int {
         let answer: String?
         do {
             answer = try await self.session(
@@ -66,7 +67,7 @@ public struct AutobahnDriver: Sendable {
 
     /// Runs case `number` (1-based), echoing what the fuzzing server sends until it closes the connection
     /// or the case timeout passes.
-    public func runCase(_ number: Int) async throws -> AutobahnCaseOutcome {
+    func runCase(_ number: Int) async throws -> AutobahnCaseOutcome {
         do {
             let target = "/runCase?case=\(number)&agent=\(self.encodedAgent)"
             return try await self.session(target, timeout: self.caseTimeout) { finished in
@@ -85,7 +86,7 @@ public struct AutobahnDriver: Sendable {
     /// Asks the fuzzing server to write its reports for ``agent``. kosoku writes them when the request arrives
     /// and drops the connection, often before the handshake has completed on this side: that counts as done,
     /// and so does a connection still open after the connect timeout.
-    public func updateReports() async throws {
+    func updateReports() async throws {
         do {
             _ = try await self.session(
                 "/updateReports?agent=\(self.encodedAgent)", timeout: self.clientConfiguration.connectTimeout
