@@ -65,6 +65,6 @@ struct ReportMergeCommand: AsyncParsableCommand {
         }
         print(merged.summaryText(colour: Console.stdoutWantsColour))
         try self.outputs.write(merged, json: self.out)
-        if !merged.passed { throw ExitCode(1) }
+        if !merged.passed { throw ChatctlExitCode.failed }
     }
 }
