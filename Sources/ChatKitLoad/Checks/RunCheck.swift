@@ -18,24 +18,24 @@ public enum RunCheck: String, CaseIterable, Codable, Sendable {
     /// The counter the check reads.
     public var counter: String {
         switch self {
-        case .neverConnected: return "users.neverConnected"
-        case .disconnects: return "users.disconnected"
-        case .failedSends: return "sends.failed"
-        case .unsentSends: return "sends.unsent"
-        case .stoppedScripts: return "scripts.stopped"
-        case .outstanding: return "drain.outstanding"
+        case .neverConnected: return LoadCounter.usersNeverConnected.rawValue
+        case .disconnects: return LoadCounter.usersDisconnected.rawValue
+        case .failedSends: return LoadCounter.sendsFailed.rawValue
+        case .unsentSends: return LoadCounter.sendsUnsent.rawValue
+        case .stoppedScripts: return LoadCounter.scriptsStopped.rawValue
+        case .outstanding: return LoadCounter.drainOutstanding.rawValue
         }
     }
 
     /// The counter a percentage limit is taken of (`sends.failed` of every send tried).
     func base(in counters: [String: Int]) -> Int {
-        let c = { (name: String) in counters[name] ?? 0 }
+        let c = { (counter: LoadCounter) in counters[counter] ?? 0 }
         switch self {
-        case .neverConnected, .disconnects: return c("users.total")
-        case .failedSends: return c("sends.total") + c("sends.failed")
-        case .unsentSends: return c("sends.planned")
-        case .stoppedScripts: return c("scripts.started")
-        case .outstanding: return c("delivery.expected")
+        case .neverConnected, .disconnects: return c(.usersTotal)
+        case .failedSends: return c(.sendsTotal) + c(.sendsFailed)
+        case .unsentSends: return c(.sendsPlanned)
+        case .stoppedScripts: return c(.scriptsStarted)
+        case .outstanding: return c(.deliveryExpected)
         }
     }
 

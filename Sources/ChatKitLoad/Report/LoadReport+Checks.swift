@@ -25,7 +25,7 @@ extension LoadReport {
         case .neverConnected:
             return "\(value) of \(base) users never connected" + causes(failures.connect)
         case .disconnects:
-            let total = self.counters["connect.disconnects"] ?? value
+            let total = self.counters[.connectDisconnects] ?? value
             let times = total > value ? " (\(total) disconnects)" : ""
             return "\(value) of \(base) users disconnected\(times)" + causes(failures.disconnect)
         case .failedSends:

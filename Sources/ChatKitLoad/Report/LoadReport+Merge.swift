@@ -49,8 +49,8 @@ extension LoadReport {
         let (tails, missed) = Self.mergeRoomTails(reports)
         merged.roomTails = tails
         if missed > 0 {
-            merged.counters["delivery.expected", default: 0] += missed
-            merged.counters["delivery.lost", default: 0] += missed
+            merged.counters[LoadCounter.deliveryExpected.rawValue, default: 0] += missed
+            merged.counters[LoadCounter.deliveryLost.rawValue, default: 0] += missed
         }
         merged.errors = Self.sum(reports.map(\.errors))
         if reports.contains(where: { $0.failures != nil }) {

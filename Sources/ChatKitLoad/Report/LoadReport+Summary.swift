@@ -30,28 +30,28 @@ extension LoadReport {
             ]))
         }
         lines.append("")
-        let c = { (name: String) in self.counters[name] ?? 0 }
-        lines.append("delivery     expected \(c("delivery.expected"))  received \(c("delivery.received"))  "
-            + "lost \(c("delivery.lost"))  duplicated \(c("delivery.duplicated"))  out of order \(c("delivery.outOfOrder"))")
+        let c = { (counter: LoadCounter) in self.counters[counter] ?? 0 }
+        lines.append("delivery     expected \(c(.deliveryExpected))  received \(c(.deliveryReceived))  "
+            + "lost \(c(.deliveryLost))  duplicated \(c(.deliveryDuplicated))  out of order \(c(.deliveryOutOfOrder))")
         if self.scenario.wireProtocol == .chat {
-            lines.append("whispers     sent \(c("whisper.sent"))  delivered \(c("whisper.delivered"))  "
-                + "lost \(c("whisper.lost"))  leaks \(c("whisper.leaks"))")
-            lines.append("presence     expected \(c("presence.expected"))  observed \(c("presence.observed"))  "
-                + "missing \(c("presence.missing"))")
+            lines.append("whispers     sent \(c(.whisperSent))  delivered \(c(.whisperDelivered))  "
+                + "lost \(c(.whisperLost))  leaks \(c(.whisperLeaks))")
+            lines.append("presence     expected \(c(.presenceExpected))  observed \(c(.presenceObserved))  "
+                + "missing \(c(.presenceMissing))")
         }
-        lines.append("connections  attempts \(c("connect.attempts"))  errors \(c("connect.errors"))  "
-            + "disconnects \(c("connect.disconnects"))  reconnects \(c("connect.reconnects"))")
-        lines.append("sends        total \(c("sends.total"))  late \(c("sends.late")) (over "
-            + "\(Self.time(self.generator.lateThresholdSeconds)) behind plan)  failed \(c("sends.failed"))  "
+        lines.append("connections  attempts \(c(.connectAttempts))  errors \(c(.connectErrors))  "
+            + "disconnects \(c(.connectDisconnects))  reconnects \(c(.connectReconnects))")
+        lines.append("sends        total \(c(.sendsTotal))  late \(c(.sendsLate)) (over "
+            + "\(Self.time(self.generator.lateThresholdSeconds)) behind plan)  failed \(c(.sendsFailed))  "
             + "max lag \(Self.time(self.generator.maxSendLagSeconds))")
         let seconds = max(self.durationSeconds, 0.001)
         lines.append(String(
-            format: "traffic      out %d msgs (%.0f/s)  in %d msgs (%.0f/s)", c("messages.out"),
-            Double(c("messages.out")) / seconds, c("messages.in"), Double(c("messages.in")) / seconds))
-        if c("scripts.started") > 0 || c("expect.total") > 0 || c("http.total") > 0 {
-            lines.append("script       runs \(c("scripts.started")) (finished \(c("scripts.finished")), stopped "
-                + "\(c("scripts.stopped")))  expects \(c("expect.total")) (failed \(c("expect.failed")))  "
-                + "http calls \(c("http.total")) (failed \(c("http.failed")))")
+            format: "traffic      out %d msgs (%.0f/s)  in %d msgs (%.0f/s)", c(.messagesOut),
+            Double(c(.messagesOut)) / seconds, c(.messagesIn), Double(c(.messagesIn)) / seconds))
+        if c(.scriptsStarted) > 0 || c(.expectTotal) > 0 || c(.httpTotal) > 0 {
+            lines.append("script       runs \(c(.scriptsStarted)) (finished \(c(.scriptsFinished)), stopped "
+                + "\(c(.scriptsStopped)))  expects \(c(.expectTotal)) (failed \(c(.expectFailed)))  "
+                + "http calls \(c(.httpTotal)) (failed \(c(.httpFailed)))")
         }
         let errors = self.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         lines.append("errors       " + (errors.isEmpty ? "none" : errors.joined(separator: "  ")))

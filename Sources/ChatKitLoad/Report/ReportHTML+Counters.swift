@@ -34,56 +34,56 @@ extension ReportHTML {
 
     private static func counterCards(_ report: LoadReport) -> [CounterCard] {
         /// A counter row; `bad` marks a non-zero value as bad news.
-        func counter(_ label: String, _ metric: String, bad: Bool = false) -> CounterRow {
-            let value = report.counters[metric] ?? 0
-            return CounterRow(label: label, key: metric, value: "\(value)", isBad: bad && value != 0)
+        func counter(_ label: String, _ counter: LoadCounter, bad: Bool = false) -> CounterRow {
+            let value = report.counters[counter] ?? 0
+            return CounterRow(label: label, key: counter.rawValue, value: "\(value)", isBad: bad && value != 0)
         }
-        func rate(_ label: String, _ metric: String) -> CounterRow {
-            let value = report.counters[metric] ?? 0
+        func rate(_ label: String, _ counter: LoadCounter) -> CounterRow {
+            let value = report.counters[counter] ?? 0
             let perSecond = Double(value) / max(report.durationSeconds, 0.001)
-            return CounterRow(label: label, key: metric, value: "\(value) (\(String(format: "%.0f", perSecond))/s)")
+            return CounterRow(label: label, key: counter.rawValue, value: "\(value) (\(String(format: "%.0f", perSecond))/s)")
         }
 
         var cards = [
             CounterCard(title: "Delivery", rows: [
-                counter("expected", "delivery.expected"), counter("received", "delivery.received"),
-                counter("lost", "delivery.lost", bad: true), counter("duplicated", "delivery.duplicated", bad: true),
-                counter("out of order", "delivery.outOfOrder", bad: true),
+                counter("expected", .deliveryExpected), counter("received", .deliveryReceived),
+                counter("lost", .deliveryLost, bad: true), counter("duplicated", .deliveryDuplicated, bad: true),
+                counter("out of order", .deliveryOutOfOrder, bad: true),
             ])
         ]
         if report.scenario.wireProtocol == .chat {
             cards.append(CounterCard(title: "Whispers", rows: [
-                counter("sent", "whisper.sent"), counter("delivered", "whisper.delivered"),
-                counter("lost", "whisper.lost", bad: true), counter("leaks", "whisper.leaks", bad: true),
+                counter("sent", .whisperSent), counter("delivered", .whisperDelivered),
+                counter("lost", .whisperLost, bad: true), counter("leaks", .whisperLeaks, bad: true),
             ]))
             cards.append(CounterCard(title: "Presence", rows: [
-                counter("expected", "presence.expected"), counter("observed", "presence.observed"),
-                counter("missing", "presence.missing", bad: true),
+                counter("expected", .presenceExpected), counter("observed", .presenceObserved),
+                counter("missing", .presenceMissing, bad: true),
             ]))
         }
         cards.append(CounterCard(title: "Connections", rows: [
-            counter("attempts", "connect.attempts"), counter("errors", "connect.errors", bad: true),
-            counter("disconnects", "connect.disconnects", bad: true), counter("reconnects", "connect.reconnects"),
+            counter("attempts", .connectAttempts), counter("errors", .connectErrors, bad: true),
+            counter("disconnects", .connectDisconnects, bad: true), counter("reconnects", .connectReconnects),
         ]))
         cards.append(CounterCard(title: "Sends", rows: [
-            counter("total", "sends.total"), counter("late", "sends.late", bad: true),
-            counter("failed", "sends.failed", bad: true),
+            counter("total", .sendsTotal), counter("late", .sendsLate, bad: true),
+            counter("failed", .sendsFailed, bad: true),
         ]))
         cards.append(CounterCard(title: "Traffic", rows: [
-            rate("messages out", "messages.out"), rate("messages in", "messages.in"),
+            rate("messages out", .messagesOut), rate("messages in", .messagesIn),
         ]))
-        if ["scripts.started", "expect.total", "http.total"].contains(where: { (report.counters[$0] ?? 0) > 0 }) {
+        if [LoadCounter.scriptsStarted, .expectTotal, .httpTotal].contains(where: { (report.counters[$0] ?? 0) > 0 }) {
             cards.append(CounterCard(title: "Script", rows: [
-                counter("scripts run", "scripts.started"), counter("finished", "scripts.finished"),
-                counter("stopped at the phase's end", "scripts.stopped", bad: true),
-                counter("expects", "expect.total"), counter("expects failed", "expect.failed", bad: true),
-                counter("http calls", "http.total"), counter("http failed", "http.failed", bad: true),
+                counter("scripts run", .scriptsStarted), counter("finished", .scriptsFinished),
+                counter("stopped at the phase's end", .scriptsStopped, bad: true),
+                counter("expects", .expectTotal), counter("expects failed", .expectFailed, bad: true),
+                counter("http calls", .httpTotal), counter("http failed", .httpFailed, bad: true),
             ]))
         }
         let codes = report.errors.sorted { $0.key < $1.key }.map { code, count in
             CounterRow(label: code, key: "errors.\(code)", value: "\(count)", isBad: count > 0)
         }
-        cards.append(CounterCard(title: "Errors", rows: [counter("total", "errors.total", bad: true)] + codes))
+        cards.append(CounterCard(title: "Errors", rows: [counter("total", .errorsTotal, bad: true)] + codes))
 
         let generator = report.generator
         let time = { (seconds: Double) in ScenarioUnits.describe(seconds: seconds) }

@@ -265,12 +265,12 @@ public enum LoadRunner {
         let delivery = DeliveryTotals.compute(accounts, rawSendCount: context.rawSendCounter.load(ordering: .relaxed))
         let plannedArrivals = Self.plannedLocalArrivals(plan)
         var counters = Self.counters(metrics, delivery)
-        counters["users.total"] = users.count
-        counters["users.neverConnected"] = accounts.filter { !$0.wasEverReady }.count + (users.count - accounts.count)
-        counters["users.disconnected"] = accounts.filter(\.lostConnection).count
-        counters["sends.planned"] = plannedArrivals
-        counters["sends.unsent"] = max(0, plannedArrivals - metrics.arrivalsPerformed)
-        counters["drain.outstanding"] = outstanding
+        counters[.usersTotal] = users.count
+        counters[.usersNeverConnected] = accounts.filter { !$0.wasEverReady }.count + (users.count - accounts.count)
+        counters[.usersDisconnected] = accounts.filter(\.lostConnection).count
+        counters[.sendsPlanned] = plannedArrivals
+        counters[.sendsUnsent] = max(0, plannedArrivals - metrics.arrivalsPerformed)
+        counters[.drainOutstanding] = outstanding
 
         var report = LoadReport(
             scenario: .init(
@@ -320,24 +320,25 @@ public enum LoadRunner {
     }
 
     static func counters(_ metrics: LoadMetrics, _ delivery: DeliveryTotals) -> [String: Int] {
-        [
-            "delivery.expected": delivery.expected, "delivery.received": delivery.received,
-            "delivery.lost": delivery.lost, "delivery.duplicated": delivery.duplicated,
-            "delivery.outOfOrder": delivery.outOfOrder,
-            "whisper.sent": metrics.whispersSent, "whisper.delivered": metrics.whispersDelivered,
-            "whisper.lost": max(0, metrics.whispersSent - metrics.whispersDelivered), "whisper.leaks": metrics.whisperLeaks,
-            "presence.expected": delivery.presenceExpected, "presence.observed": delivery.presenceObserved,
-            "presence.missing": delivery.presenceMissing,
-            "connect.attempts": metrics.connectAttempts, "connect.errors": metrics.connectErrors,
-            "connect.disconnects": metrics.disconnects, "connect.reconnects": metrics.reconnects,
-            "sends.total": metrics.sends, "sends.late": metrics.lateSends, "sends.failed": metrics.failedSends,
-            "errors.total": metrics.errorTotal,
-            "scripts.started": metrics.scriptsStarted, "scripts.finished": metrics.scriptsFinished,
-            "scripts.stopped": metrics.scriptsStopped,
-            "expect.total": metrics.expectTotal, "expect.failed": metrics.expectFailed,
-            "http.total": metrics.httpTotal, "http.failed": metrics.httpFailed,
-            "messages.out": metrics.messagesOut, "messages.in": metrics.messagesIn,
+        let counts: [LoadCounter: Int] = [
+            .deliveryExpected: delivery.expected, .deliveryReceived: delivery.received,
+            .deliveryLost: delivery.lost, .deliveryDuplicated: delivery.duplicated,
+            .deliveryOutOfOrder: delivery.outOfOrder,
+            .whisperSent: metrics.whispersSent, .whisperDelivered: metrics.whispersDelivered,
+            .whisperLost: max(0, metrics.whispersSent - metrics.whispersDelivered), .whisperLeaks: metrics.whisperLeaks,
+            .presenceExpected: delivery.presenceExpected, .presenceObserved: delivery.presenceObserved,
+            .presenceMissing: delivery.presenceMissing,
+            .connectAttempts: metrics.connectAttempts, .connectErrors: metrics.connectErrors,
+            .connectDisconnects: metrics.disconnects, .connectReconnects: metrics.reconnects,
+            .sendsTotal: metrics.sends, .sendsLate: metrics.lateSends, .sendsFailed: metrics.failedSends,
+            .errorsTotal: metrics.errorTotal,
+            .scriptsStarted: metrics.scriptsStarted, .scriptsFinished: metrics.scriptsFinished,
+            .scriptsStopped: metrics.scriptsStopped,
+            .expectTotal: metrics.expectTotal, .expectFailed: metrics.expectFailed,
+            .httpTotal: metrics.httpTotal, .httpFailed: metrics.httpFailed,
+            .messagesOut: metrics.messagesOut, .messagesIn: metrics.messagesIn,
         ]
+        return Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
     }
 
     // MARK: Phases

@@ -81,24 +81,9 @@ public enum LoadMetricCatalog {
     ]
     public static let latencyStatistics = ["p50", "p90", "p99", "p99.9", "max", "mean"]
 
-    /// Counters and the base each one's percentage is taken of.
-    public static let counters: [String: String?] = [
-        "delivery.expected": nil, "delivery.received": nil,
-        "delivery.lost": "delivery.expected", "delivery.duplicated": "delivery.expected",
-        "delivery.outOfOrder": "delivery.expected",
-        "whisper.sent": nil, "whisper.delivered": nil, "whisper.lost": "whisper.sent", "whisper.leaks": "whisper.sent",
-        "presence.expected": nil, "presence.observed": nil, "presence.missing": "presence.expected",
-        "connect.attempts": nil, "connect.errors": "connect.attempts", "connect.disconnects": "connect.attempts",
-        "connect.reconnects": "connect.attempts",
-        "sends.total": nil, "sends.late": "sends.total", "sends.failed": "sends.total",
-        "errors.total": "sends.total",
-        "scripts.started": nil, "scripts.finished": "scripts.started", "scripts.stopped": "scripts.started",
-        "expect.total": nil, "expect.failed": "expect.total",
-        "http.total": nil, "http.failed": "http.total",
-        "messages.out": nil, "messages.in": nil,
-        "users.total": nil, "users.neverConnected": "users.total", "users.disconnected": "users.total",
-        "sends.planned": nil, "sends.unsent": "sends.planned", "drain.outstanding": "delivery.expected",
-    ]
+    /// Counters and the base each one's percentage is taken of (``LoadCounter``, by name).
+    public static let counters: [String: String?] = Dictionary(
+        uniqueKeysWithValues: LoadCounter.allCases.map { ($0.rawValue, $0.percentBase?.rawValue) })
 
     /// How the generator itself did (``LoadReport/GeneratorSummary``), as fractions: `generator.lateRatio` is
     /// `sends.late / sends.total`, `generator.cpuUtilization` the CPU the process used in the load window over
@@ -130,7 +115,7 @@ public enum LoadMetricCatalog {
     /// The metric a percentage of `metric` is taken of.
     public static func percentBase(of metric: String) -> String? {
         if let base = Self.counters[metric] { return base }
-        return metric.hasPrefix("errors.") ? "sends.total" : nil
+        return metric.hasPrefix("errors.") ? LoadCounter.sendsTotal.rawValue : nil
     }
 
     static let examples = "latency.broadcast.p99, latency.whisper.p99, latency.echo.p99, latency.connect.p99, "
