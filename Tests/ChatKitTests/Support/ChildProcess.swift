@@ -10,8 +10,9 @@ enum RepositoryPaths {
     static func python() throws -> URL {
         let python = Self.root.appendingPathComponent(".venv/bin/python")
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
-            XCTFail("\(python.path) is missing: run `make test` (or `bash .ci/install-deps`) to create it")
-            throw TestTimeout(what: "the test venv")
+            throw MissingPrerequisite.error(
+                "\(python.path) is missing: run `make test` (or `bash .ci/install-deps`) to create it",
+                what: "the test venv")
         }
         return python
     }
@@ -20,8 +21,9 @@ enum RepositoryPaths {
     static func venvTool(_ name: String) throws -> URL {
         let tool = Self.root.appendingPathComponent(".venv/bin/\(name)")
         guard FileManager.default.isExecutableFile(atPath: tool.path) else {
-            XCTFail("\(tool.path) is missing: run `make test` (or `bash .ci/install-deps`) to install it")
-            throw TestTimeout(what: "\(name) in the test venv")
+            throw MissingPrerequisite.error(
+                "\(tool.path) is missing: run `make test` (or `bash .ci/install-deps`) to install it",
+                what: "\(name) in the test venv")
         }
         return tool
     }
@@ -37,8 +39,8 @@ enum RepositoryPaths {
         ] where FileManager.default.isExecutableFile(atPath: candidate.path) {
             return candidate
         }
-        XCTFail("\(name) is not built: run `swift build --build-tests` (make test does)")
-        throw TestTimeout(what: "the \(name) binary")
+        throw MissingPrerequisite.error(
+            "\(name) is not built: run `swift build --build-tests` (make test does)", what: "the \(name) binary")
     }
 
     static func interopScript(_ name: String) -> String {

@@ -9,8 +9,8 @@ enum HeadlessChromium {
         where FileManager.default.isExecutableFile(atPath: path) {
             return URL(fileURLWithPath: path)
         }
-        XCTFail("chromium is missing: run `make test` (or `bash .ci/install-deps`) to install it")
-        throw TestTimeout(what: "chromium")
+        throw MissingPrerequisite.error(
+            "chromium is missing: run `make test` (or `bash .ci/install-deps`) to install it", what: "chromium")
     }
 
     /// Flags for a browser that runs as root in a container, without a GPU, a profile or the network.

@@ -30,8 +30,9 @@ final class RedisTestServer: @unchecked Sendable {
         where FileManager.default.isExecutableFile(atPath: path) {
             return URL(fileURLWithPath: path)
         }
-        XCTFail("redis-server is missing: run `bash .ci/install-deps` (it installs Debian's redis-server)")
-        throw TestTimeout(what: "redis-server")
+        throw MissingPrerequisite.error(
+            "redis-server is missing: run `bash .ci/install-deps` (it installs Debian's redis-server)",
+            what: "redis-server")
     }
 
     private func launch() async throws {

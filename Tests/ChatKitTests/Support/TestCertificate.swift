@@ -18,8 +18,8 @@ struct TestCertificate {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let certificate = TestCertificate(directory: directory)
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") else {
-            XCTFail("/usr/bin/openssl is missing: run `bash .ci/install-deps` (make test does)")
-            throw TestTimeout(what: "the openssl command")
+            throw MissingPrerequisite.error(
+                "/usr/bin/openssl is missing: run `bash .ci/install-deps` (make test does)", what: "the openssl command")
         }
         let openssl = try ChildProcess(URL(fileURLWithPath: "/usr/bin/openssl"), [
             "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
