@@ -39,12 +39,15 @@ extension LoadReport {
         guard !reasons.isEmpty else { return nil }
         let headline = reasons.count == 1 && reasons[0].hasPrefix("CPU") ? "generator CPU saturated: "
             : "generator fell behind: "
-        let fromSend = [("broadcast", "broadcastFromSend"), ("whisper", "whisperFromSend"), ("echo", "echoFromSend")]
-            .compactMap { label, key -> String? in
-                guard let summary = self.latency[key], summary.count > 0 else { return nil }
+        let fromSend: [(String, LoadLatency)] = [
+            ("broadcast", .broadcastFromSend), ("whisper", .whisperFromSend), ("echo", .echoFromSend),
+        ]
+        let fromSendP99s = fromSend
+            .compactMap { label, latency -> String? in
+                guard let summary = self.latency[latency.rawValue], summary.count > 0 else { return nil }
                 return "\(label) p99 \(Self.time(summary.p99))"
             }
-        let actual = fromSend.isEmpty ? "" : "; from actual send time " + fromSend.joined(separator: ", ")
+        let actual = fromSendP99s.isEmpty ? "" : "; from actual send time " + fromSendP99s.joined(separator: ", ")
         return headline + reasons.joined(separator: "; ") + actual
     }
 

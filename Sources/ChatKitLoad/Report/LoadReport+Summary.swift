@@ -20,10 +20,13 @@ extension LoadReport {
         lines.append("")
         lines.append(Self.row(["latency", "count", "p50", "p90", "p99", "p99.9", "max"]))
         // Copies of sends are timed from the planned send time, then ("  from send") from the actual one.
-        for (label, key) in [("broadcast", "broadcast"), ("  from send", "broadcastFromSend"), ("whisper", "whisper"),
-                             ("  from send", "whisperFromSend"), ("echo", "echo"), ("  from send", "echoFromSend"),
-                             ("connect", "connect"), ("fan-out spread", "fanoutSpread")] {
-            guard let summary = self.latency[key], summary.count > 0 else { continue }
+        let rows: [(String, LoadLatency)] = [
+            ("broadcast", .broadcast), ("  from send", .broadcastFromSend), ("whisper", .whisper),
+            ("  from send", .whisperFromSend), ("echo", .echo), ("  from send", .echoFromSend), ("connect", .connect),
+            ("fan-out spread", .fanoutSpread),
+        ]
+        for (label, latency) in rows {
+            guard let summary = self.latency[latency.rawValue], summary.count > 0 else { continue }
             lines.append(Self.row([
                 label, "\(summary.count)", Self.time(summary.p50), Self.time(summary.p90), Self.time(summary.p99),
                 Self.time(summary.p999), Self.time(summary.max),

@@ -169,9 +169,7 @@ public struct LoadReport: Codable, Sendable, Equatable {
     /// `latency.broadcast` → `broadcast`, `fanout.spread` → `fanoutSpread`,
     /// `latency.broadcast.fromSend` → `broadcastFromSend`.
     static func latencyKey(forFamily family: String) -> String {
-        if family == "fanout.spread" { return "fanoutSpread" }
-        let name = family.dropFirst("latency.".count)
-        return name.hasSuffix(".fromSend") ? name.dropLast(".fromSend".count) + "FromSend" : String(name)
+        LoadLatency(metricFamily: family)?.rawValue ?? family
     }
 
     /// Evaluates `thresholds` and the built-in run checks against this report's metrics, setting ``thresholds``,

@@ -158,14 +158,14 @@ public enum ReportHTML {
     }
 
     static func latencySection(_ report: LoadReport) -> String {
-        let families = [
-            ("broadcast", "broadcast"), ("broadcastFromSend", "broadcast, from send"), ("whisper", "whisper"),
-            ("whisperFromSend", "whisper, from send"), ("echo", "echo"), ("echoFromSend", "echo, from send"),
-            ("connect", "connect"), ("fanoutSpread", "fan-out spread"),
+        let families: [(LoadLatency, String)] = [
+            (.broadcast, "broadcast"), (.broadcastFromSend, "broadcast, from send"), (.whisper, "whisper"),
+            (.whisperFromSend, "whisper, from send"), (.echo, "echo"), (.echoFromSend, "echo, from send"),
+            (.connect, "connect"), (.fanoutSpread, "fan-out spread"),
         ]
         var html = "<section>\n<h2>Latency</h2>\n"
-        let rows = families.compactMap { key, label in
-            report.latency[key].flatMap { $0.count > 0 ? (key, label, $0) : nil }
+        let rows = families.compactMap { latency, label in
+            report.latency[latency.rawValue].flatMap { $0.count > 0 ? (latency.rawValue, label, $0) : nil }
         }
         guard !rows.isEmpty else {
             return html + "<p id=\"latency-table\" class=\"empty\">No latency samples.</p>\n</section>\n"

@@ -75,10 +75,7 @@ public struct ThresholdError: Error, Sendable, Equatable {
 public enum LoadMetricCatalog {
     /// Latency families: each has p50, p90, p99, p99.9, max and mean, in seconds. The `.fromSend` families time
     /// the same copies from the moment their send went out instead of its planned time.
-    public static let latencyFamilies = [
-        "latency.broadcast", "latency.whisper", "latency.echo", "latency.connect", "fanout.spread",
-        "latency.broadcast.fromSend", "latency.whisper.fromSend", "latency.echo.fromSend",
-    ]
+    public static let latencyFamilies = LoadLatency.catalogueOrder.map(\.metricFamily)
     public static let latencyStatistics = ["p50", "p90", "p99", "p99.9", "max", "mean"]
 
     /// Counters and the base each one's percentage is taken of (``LoadCounter``, by name).
