@@ -1,6 +1,19 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// What every test tier may use.
+let testDependencies: [Target.Dependency] = [
+    "ChatKit",
+    "ChatKitLoad",
+    "ChatKitTLS",
+    "ChatKitTestSupport",
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOEmbedded", package: "swift-nio"),
+    .product(name: "NIOWebSocket", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+]
+
 let package = Package(
     name: "chatkit",
     platforms: [.macOS(.v14)],
@@ -115,19 +128,29 @@ let package = Package(
             ],
             path: "Sources/Fuzz/FuzzHTTP"
         ),
+        // Tests, in tiers that run on their own (`swift test --filter '^ChatKitUnitTests\.'`): unit (no sockets),
+        // loopback (ChatKitTests: live servers and clients on 127.0.0.1 in the test process), processes (the
+        // built chatctl, chatserver and fuzz replayers as child processes), browser (headless Chromium) and
+        // interop (peers from outside: Python's websockets and kosoku, redis-server, openssl's certificates).
+        // A test that lacks what it needs skips, naming it (fails under CI=true).
+        // The helpers every tier shares: a test target, so that it may use @testable imports and release builds
+        // skip it.
         .testTarget(
-            name: "ChatKitTests",
+            name: "ChatKitTestSupport",
             dependencies: [
                 "ChatKit",
                 "ChatKitLoad",
-                "ChatKitTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/ChatKitTestSupport"
         ),
+        .testTarget(name: "ChatKitUnitTests", dependencies: testDependencies),
+        .testTarget(name: "ChatKitTests", dependencies: testDependencies),
+        .testTarget(name: "ChatKitProcessTests", dependencies: testDependencies),
+        .testTarget(name: "ChatKitBrowserTests", dependencies: testDependencies),
+        .testTarget(name: "ChatKitInteropTests", dependencies: testDependencies),
     ],
     swiftLanguageModes: [.v6]
 )
