@@ -1,11 +1,26 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// What every test tier may use.
+let testDependencies: [Target.Dependency] = [
+    "ChatKit",
+    "ChatKitLoad",
+    "ChatKitTLS",
+    "ChatKitTestSupport",
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOEmbedded", package: "swift-nio"),
+    .product(name: "NIOWebSocket", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+]
+
 let package = Package(
     name: "chatkit",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "ChatKit", targets: ["ChatKit", "ChatKitTLS"]),
+        .library(name: "ChatKit", targets: ["ChatKit"]),
+        .library(name: "ChatKitTLS", targets: ["ChatKitTLS"]),
+        .library(name: "ChatKitLoad", targets: ["ChatKitLoad"]),
         .executable(name: "chatserver", targets: ["chatserver"]),
         .executable(name: "chatctl", targets: ["chatctl"]),
     ],
@@ -32,9 +47,23 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // The load engine (scenario, plan, runner, simulated users, accounting, checks, reports) over ChatKit's
+        // client and, for runs without a target, its server. The only user of hdrhistogram; chatserver does not
+        // link it.
+        .target(
+            name: "ChatKitLoad",
+            dependencies: [
+                "ChatKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         // wss:// and https:// on swift-nio-ssl (BoringSSL), apart from ChatKit so that targets that need no TLS
@@ -66,6 +95,7 @@ let package = Package(
             name: "chatctl",
             dependencies: [
                 "ChatKit",
+                "ChatKitLoad",
                 "ChatKitTLS",
                 "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -88,13 +118,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "FuzzScenario",
-            dependencies: ["ChatKit", "FuzzSupport"],
+            dependencies: ["ChatKit", "ChatKitLoad", "FuzzSupport"],
             path: "Sources/Fuzz/FuzzScenario"
         ),
         .executableTarget(
             name: "FuzzHTTP",
             dependencies: [
                 "ChatKit",
+                "ChatKitLoad",
                 "FuzzSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -103,18 +134,29 @@ let package = Package(
             ],
             path: "Sources/Fuzz/FuzzHTTP"
         ),
+        // Tests, in tiers that run on their own (`swift test --filter '^ChatKitUnitTests\.'`): unit (no sockets),
+        // loopback (ChatKitTests: live servers and clients on 127.0.0.1 in the test process), processes (the
+        // built chatctl, chatserver and fuzz replayers as child processes), browser (headless Chromium) and
+        // interop (peers from outside: Python's websockets and kosoku, redis-server, openssl's certificates).
+        // A test that lacks what it needs skips, naming it (fails under CI=true).
+        // The helpers every tier shares: a test target, so that it may use @testable imports and release builds
+        // skip it.
         .testTarget(
-            name: "ChatKitTests",
+            name: "ChatKitTestSupport",
             dependencies: [
                 "ChatKit",
-                "ChatKitTLS",
+                "ChatKitLoad",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/ChatKitTestSupport"
         ),
+        .testTarget(name: "ChatKitUnitTests", dependencies: testDependencies),
+        .testTarget(name: "ChatKitTests", dependencies: testDependencies),
+        .testTarget(name: "ChatKitProcessTests", dependencies: testDependencies),
+        .testTarget(name: "ChatKitBrowserTests", dependencies: testDependencies),
+        .testTarget(name: "ChatKitInteropTests", dependencies: testDependencies),
     ],
     swiftLanguageModes: [.v6]
 )

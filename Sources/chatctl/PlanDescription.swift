@@ -1,4 +1,5 @@
 import ChatKit
+import ChatKitLoad
 
 /// The `--dry-run` view of a plan: what would connect, where, and when.
 enum PlanDescription {

@@ -1,4 +1,5 @@
 import ChatKit
+import ChatKitLoad
 import Dispatch
 import Foundation
 
@@ -12,11 +13,6 @@ import Foundation
 final class RunInterruption {
     let stop = LoadRunStop()
     private let sources: [DispatchSourceSignal]
-
-    /// The exit status of a run stopped by `signal`: 128 + its number (130 for SIGINT, 143 for SIGTERM).
-    static func exitStatus(for signal: String) -> Int32 {
-        signal == "SIGINT" ? 128 + SIGINT : 128 + SIGTERM
-    }
 
     /// Starts listening; stops listening when released.
     init() {

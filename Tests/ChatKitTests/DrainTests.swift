@@ -1,4 +1,5 @@
 @testable import ChatKit
+@testable import ChatKitLoad
 import Atomics
 import Foundation
 import NIOCore

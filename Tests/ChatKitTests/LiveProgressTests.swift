@@ -1,4 +1,5 @@
 @testable import ChatKit
+@testable import ChatKitLoad
 import Foundation
 import XCTest
 

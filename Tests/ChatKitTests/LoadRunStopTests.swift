@@ -1,4 +1,5 @@
 import ChatKit
+import ChatKitLoad
 import Foundation
 import XCTest
 

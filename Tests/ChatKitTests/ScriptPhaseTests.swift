@@ -1,4 +1,5 @@
 @testable import ChatKit
+@testable import ChatKitLoad
 import Dispatch
 import Foundation
 import NIOCore

@@ -1,12 +1,16 @@
 /// The few steps both byte scanners of JSON frames take (``ClientFrameScanner`` on the server, `FrameScanner` in
 /// the load generator): skip JSON whitespace, expect one byte, compare a range with a literal.
-protocol JSONByteCursor {
+public protocol JSONByteCursor {
+    /// The frame being read.
     var bytes: UnsafeRawBufferPointer { get }
+    /// The offset of the next byte to read.
     var index: Int { get set }
 }
 
 extension JSONByteCursor {
-    mutating func skipSpace() {
+    /// Skips JSON whitespace.
+    @inlinable
+    public mutating func skipSpace() {
         while self.index < self.bytes.count {
             switch self.bytes[self.index] {
             case 0x20, 0x09, 0x0A, 0x0D: self.index += 1
@@ -16,7 +20,8 @@ extension JSONByteCursor {
     }
 
     /// Skips whitespace, then consumes `byte` if it is next.
-    mutating func expect(_ byte: UInt8) -> Bool {
+    @inlinable
+    public mutating func expect(_ byte: UInt8) -> Bool {
         self.skipSpace()
         guard self.index < self.bytes.count, self.bytes[self.index] == byte else { return false }
         self.index += 1
@@ -24,7 +29,8 @@ extension JSONByteCursor {
     }
 
     /// Whether the bytes at `range` are `literal`.
-    func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
+    @inlinable
+    public func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
         guard range.count == literal.utf8CodeUnitCount else { return false }
         return literal.withUTF8Buffer { literalBytes in
             UnsafeRawBufferPointer(rebasing: self.bytes[range]).elementsEqual(literalBytes)

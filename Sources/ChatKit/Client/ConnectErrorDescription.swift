@@ -4,8 +4,9 @@ import NIOPosix
 
 /// Short, human descriptions of why a TCP connection failed ("Connection refused"), instead of NIO's
 /// nested error dumps.
-enum ConnectErrorDescription {
-    static func describe(_ error: Error) -> String {
+public enum ConnectErrorDescription {
+    /// One line for `error`: the first connection error of a NIO connect failure, an errno's text, or the error itself.
+    public static func describe(_ error: Error) -> String {
         if let error = error as? NIOConnectionError {
             if let dnsError = error.dnsAAAAError ?? error.dnsAError, error.connectionErrors.isEmpty {
                 return "cannot resolve host: \(dnsError)"

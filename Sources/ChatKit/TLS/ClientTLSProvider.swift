@@ -2,7 +2,7 @@ import NIOCore
 
 /// Puts TLS under a client connection to a `wss://` URL: the seam that keeps ChatKit free of any TLS library.
 /// ChatKitTLS implements it on swift-nio-ssl (`NIOSSLClientTLS`); set it as ``ClientConfiguration/tls`` (or
-/// ``LoadRunOptions/tls`` for a load run). Without one, connecting to a `wss://` URL fails with
+/// ChatKitLoad's `LoadRunOptions.tls` for a load run). Without one, connecting to a `wss://` URL fails with
 /// ``WebSocketClientError/tlsNotConfigured(_:)``: never silently in plaintext.
 public protocol ClientTLSProvider: Sendable {
     /// Adds the TLS handlers at the front of a new connection's pipeline, on the channel's event loop (use

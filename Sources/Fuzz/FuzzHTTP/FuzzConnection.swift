@@ -1,4 +1,5 @@
 import ChatKit
+import ChatKitLoad
 import FuzzSupport
 import Logging
 import NIOCore

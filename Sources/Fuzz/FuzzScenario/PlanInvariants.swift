@@ -1,4 +1,5 @@
 import ChatKit
+import ChatKitLoad
 import FuzzSupport
 
 /// Properties of the `LoadPlan` of a valid scenario: every user has a name the server accepts, names are

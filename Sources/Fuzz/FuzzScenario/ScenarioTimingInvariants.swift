@@ -1,4 +1,5 @@
 import ChatKit
+import ChatKitLoad
 import FuzzSupport
 
 /// Every time in a valid scenario is one the load runner can schedule: finite, not negative, and small

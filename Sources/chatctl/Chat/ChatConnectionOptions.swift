@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatKit
+import ChatKitLoad
 import Foundation
 
 /// Options shared by `send`, `listen` and `bot`: where to connect, as whom, in which room, which protocol, and
@@ -51,8 +52,8 @@ struct ChatConnectionOptions: ParsableArguments {
         } catch let error as WebSocketClientError {
             Console.error("chatctl: \(error)")
             switch error {
-            case .unreachable, .connectTimeout, .tlsHandshakeFailed: throw ExitCode(3)
-            default: throw ExitCode(1)
+            case .unreachable, .connectTimeout, .tlsHandshakeFailed: throw ChatctlExitCode.unreachable
+            default: throw ChatctlExitCode.failed
             }
         }
     }

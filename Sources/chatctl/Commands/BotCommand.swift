@@ -71,7 +71,7 @@ struct BotCommand: AsyncParsableCommand {
         // Checked here, once, for a clear error; each match loads the file again in its child process.
         do { _ = try self.rules.map(BotRules.load) } catch {
             Console.error("chatctl: \(error)")
-            throw ExitCode(2)
+            throw ChatctlExitCode.usage
         }
         // A --exec command that does not read its stdin must not kill the bot.
         signal(SIGPIPE, SIG_IGN)
@@ -114,7 +114,7 @@ struct BotCommand: AsyncParsableCommand {
             case .closed(let code, let reason):
                 let how = ListenCommand.describeClose(code: code, reason: reason)
                 Console.error("chatctl: the connection ended: " + how)
-                throw ExitCode(1)
+                throw ChatctlExitCode.failed
             }
         }
         await client.close(code: WebSocketCloseCode.goingAway, reason: "bot stopped")

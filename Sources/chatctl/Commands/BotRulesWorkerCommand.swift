@@ -18,14 +18,14 @@ struct BotRulesWorkerCommand: ParsableCommand {
         let rules: BotRules
         do { rules = try BotRules.load(path: self.rules) } catch {
             Console.error("chatctl: \(error)")
-            throw ExitCode(2)
+            throw ChatctlExitCode.usage
         }
         let input = FileHandle.standardInput.readDataToEndOfFile()
         let environment = ProcessInfo.processInfo.environment
         let room = environment["CHAT_ROOM"].flatMap { $0.isEmpty ? nil : $0 }
         guard let reply = rules.reply(to: String(decoding: input, as: UTF8.self), from: environment["CHAT_FROM"] ?? "",
                                       room: room)
-        else { throw ExitCode(1) }
+        else { throw ChatctlExitCode.failed }
         FileHandle.standardOutput.write(Data(reply.utf8))
     }
 }

@@ -69,14 +69,14 @@ struct ListenCommand: AsyncParsableCommand {
             stopped.withLockedValue { $0 = true }
         }
         var received = 0
-        var outcome: Int32 = 0
+        var failed = false
         loop: while true {
             if stopped.withLockedValue({ $0 }) { break }
             if let deadline, ContinuousClock.now >= deadline {
                 if let count = self.count {
                     let seconds = String(format: "%g", self.timeout ?? 0)
                     Console.error("chatctl: --timeout \(seconds)s passed after \(received) of \(count) messages")
-                    outcome = 1
+                    failed = true
                 }
                 break
             }
@@ -95,17 +95,17 @@ struct ListenCommand: AsyncParsableCommand {
                 if let count = self.count, received < count {
                     Console.error("chatctl: the connection ended after \(received) of \(count) messages: "
                         + Self.describeClose(code: code, reason: reason))
-                    outcome = 1
+                    failed = true
                 } else if !normal {
                     Console.error("chatctl: the connection ended: " + Self.describeClose(code: code, reason: reason))
-                    outcome = 1
+                    failed = true
                 }
                 break loop
             }
         }
         stop.cancel()
         await client.close()
-        if outcome != 0 { throw ExitCode(outcome) }
+        if failed { throw ChatctlExitCode.failed }
     }
 
     /// How a connection ended, made safe to print: `the server closed it with 1001 (server shutting down)`, or

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatKit
+import ChatKitLoad
 import Foundation
 
 /// `chatctl report merge A.json B.json ...`: the report of a whole run from the reports of its shards.
@@ -64,6 +65,6 @@ struct ReportMergeCommand: AsyncParsableCommand {
         }
         print(merged.summaryText(colour: Console.stdoutWantsColour))
         try self.outputs.write(merged, json: self.out)
-        if !merged.passed { throw ExitCode(1) }
+        if !merged.passed { throw ChatctlExitCode.failed }
     }
 }

@@ -50,6 +50,6 @@ struct ReportShowCommand: AsyncParsableCommand {
         }
         print(report.summaryText(colour: Console.stdoutWantsColour))
         try self.outputs.write(report)
-        if !report.passed { throw ExitCode(1) }
+        if !report.passed { throw ChatctlExitCode.failed }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatKit
+import ChatKitLoad
 import Foundation
 
 /// `chatctl run SCENARIO`: the load test.
@@ -111,30 +112,30 @@ struct RunCommand: AsyncParsableCommand {
         } catch let error as ScenarioValidationError {
             let problems = error.problems.map { "  " + TerminalText.escape($0) }.joined(separator: "\n")
             Console.error("chatctl: \(self.scenario): invalid scenario:\n" + problems)
-            throw ExitCode(2)
+            throw ChatctlExitCode.usage
         }
         if let seed = self.seed { scenario.seed = seed }
         if let wireProtocol = self.wireProtocol {
             scenario.wireProtocol = wireProtocol
             if wireProtocol == .raw, !scenario.rawProblems.isEmpty {
                 Console.error("chatctl: --protocol raw: " + scenario.rawProblems.map { "\($0.path): \($0.message)" }.joined(separator: "\n  "))
-                throw ExitCode(2)
+                throw ChatctlExitCode.usage
             }
         }
         let overrides = try ThresholdArguments.parse(self.thresholds)
         guard let lateSeconds = ScenarioUnits.seconds(self.lateThreshold) else {
             Console.error("chatctl: --late-threshold: expected a duration such as \"10ms\", got \"\(self.lateThreshold)\"")
-            throw ExitCode(2)
+            throw ChatctlExitCode.usage
         }
         let shard: (index: Int, count: Int)
         do { shard = try Self.parseShard(self.shard) } catch {
             Console.error("chatctl: \(error)")
-            throw ExitCode(2)
+            throw ChatctlExitCode.usage
         }
         for target in self.target {
             do { _ = try WebSocketURL(target) } catch {
                 Console.error("chatctl: --target: \(error)")
-                throw ExitCode(2)
+                throw ChatctlExitCode.usage
             }
         }
 
@@ -156,7 +157,7 @@ struct RunCommand: AsyncParsableCommand {
                 }
             } catch {
                 Console.error("chatctl: --live \(live): \(error.message)")
-                throw ExitCode(2)
+                throw ChatctlExitCode.usage
             }
         }
         defer { liveLog?.close() }
@@ -166,7 +167,8 @@ struct RunCommand: AsyncParsableCommand {
             target: self.target.first, transport: CurlLoadTransport(tls: self.tls.curl), threads: self.threads ?? ProcessInfo.processInfo.activeProcessorCount,
             lateThresholdSeconds: lateSeconds,
             thresholdOverrides: overrides, shard: shard, targets: self.target.count > 1 ? self.target : [],
-            tls: try self.tls.clientTLS())
+            tls: try self.tls.clientTLS(),
+            adminToken: ProcessInfo.processInfo.environment[AdminOptions.tokenEnvironmentVariable])
         if progress != nil || liveLog != nil {
             options.onProgress = { [liveLog] update in
                 liveLog?.append(update)
@@ -185,10 +187,16 @@ struct RunCommand: AsyncParsableCommand {
             report = try await LoadRunner.run(scenario, options: options)
         } catch let error as LoadRunError {
             progress?.finish()
-            Console.error("chatctl: \(error)")
             switch error {
-            case .targetUnreachable, .targetUnusable: throw ExitCode(3)
-            case .invalid: throw ExitCode(2)
+            case .targetUnreachable, .targetUnusable:
+                Console.error("chatctl: \(error)")
+                throw ChatctlExitCode.unreachable
+            case .invalid:
+                Console.error("chatctl: \(error)")
+                throw ChatctlExitCode.usage
+            case .targetMissing:
+                Console.error(#"chatctl: protocol raw needs a target: give --target or "target""#)
+                throw ChatctlExitCode.usage
             }
         }
         progress?.finish()
@@ -196,9 +204,9 @@ struct RunCommand: AsyncParsableCommand {
         print(report.summaryText(colour: Console.stdoutWantsColour))
         try self.outputs.write(report, json: self.out)
         if let interrupted = report.interruption {
-            throw ExitCode(RunInterruption.exitStatus(for: interrupted.signal))
+            throw ChatctlExitCode.interrupted(by: interrupted.signal)
         }
-        if !report.passed { throw ExitCode(1) }
+        if !report.passed { throw ChatctlExitCode.failed }
     }
 
     static func parseShard(_ text: String?) throws -> (index: Int, count: Int) {

@@ -95,14 +95,14 @@ struct SendCommand: AsyncParsableCommand {
                 failed = true
             case .closed(let message):
                 Console.error("chatctl: line \(number): connection closed: \(message)")
-                throw ExitCode(1)
+                throw ChatctlExitCode.failed
             case .timedOut:
                 Console.error("chatctl: line \(number): no echo within \(self.timeout)s")
                 failed = true
             }
         }
         await client.close()
-        if failed { throw ExitCode(1) }
+        if failed { throw ChatctlExitCode.failed }
     }
 
     private enum EchoOutcome {

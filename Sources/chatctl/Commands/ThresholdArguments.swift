@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatKit
+import ChatKitLoad
 
 /// `--threshold 'METRIC OP VALUE'` arguments, read the same way by `run`, `report` and `report merge`.
 enum ThresholdArguments {

@@ -1,4 +1,5 @@
 import ChatKit
+import ChatKitLoad
 import Foundation
 
 /// The load runner's HTTP calls (pre-flight health, admin stats, `http` steps) made through libcurl.

@@ -1,4 +1,5 @@
 import ChatKit
+import ChatKitLoad
 
 /// Reading saved reports for the `report` commands.
 enum ReportFiles {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatKit
+import ChatKitLoad
 import Foundation
 
 /// `--html FILE` and `--junit FILE`: the report as a page and as JUnit XML, shared by `run`, `report` and

@@ -1,0 +1,42 @@
+extension LoadReport {
+    /// Evaluates the built-in run checks (``RunCheck``) against this report's counters and failure causes,
+    /// allowing what ``tolerate`` allows.
+    func evaluateChecks() -> [RunCheckResult] {
+        RunCheck.allCases.map { check in
+            let value = self.counters[check.counter] ?? 0
+            let base = check.base(in: self.counters)
+            let limit = self.tolerate?.limit(for: check)
+            let passed = value == 0 || limit?.allows(value, of: base) == true
+            var message = value == 0 ? check.title : self.failureLine(check, value: value, base: base)
+            if value > 0, passed, let limit { message = "tolerated (limit \(limit)): " + message }
+            return RunCheckResult(
+                check: check.rawValue, passed: passed, value: value, base: base, tolerated: limit?.description,
+                message: message)
+        }
+    }
+
+    /// What went wrong, with its causes.
+    private func failureLine(_ check: RunCheck, value: Int, base: Int) -> String {
+        let failures = self.failures ?? FailureCauses()
+        let causes = { (tallies: [String: FailureCauses.Tally]) in
+            tallies.isEmpty ? "" : ": " + FailureCauses.describe(tallies)
+        }
+        switch check {
+        case .neverConnected:
+            return "\(value) of \(base) users never connected" + causes(failures.connect)
+        case .disconnects:
+            let total = self.counters[.connectDisconnects] ?? value
+            let times = total > value ? " (\(total) disconnects)" : ""
+            return "\(value) of \(base) users disconnected\(times)" + causes(failures.disconnect)
+        case .failedSends:
+            return "\(value) of \(base) sends failed" + causes(failures.send)
+        case .unsentSends:
+            return "\(value) of \(base) planned sends never went out (the run ended before their time)"
+        case .stoppedScripts:
+            return "\(value) of \(base) scripts were cut short by their phase's duration"
+        case .outstanding:
+            return "the drain gave up with \(value) copies still missing for members still connected "
+                + "(they count as lost; a longer \"drain\" waits for slower deliveries)"
+        }
+    }
+}
