@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= debug
 
-.PHONY: run install test deps build release server clean sanitize sanitize-thread sanitize-address soak bench attack-rss conformance completions man fuzz
+.PHONY: run install test test-build deps build release server clean sanitize sanitize-thread sanitize-address soak bench attack-rss conformance completions man fuzz
 
 SCENARIO ?= scenarios/burst.json
 
@@ -39,17 +39,23 @@ $(error TEST_SANITIZER must be thread or none, not '$(TEST_SANITIZER)')
 endif
 # CHATKIT_SANITIZER tells tests that every handshake is several times slower (the storm test makes 300, not 2000).
 TSAN_ENV = CHATKIT_SANITIZER=thread TSAN_OPTIONS="suppressions=$(CURDIR)/.ci/tsan-suppressions.txt halt_on_error=1"
-test: deps
+test: test-build
 	@mkdir -p reports
 ifeq ($(TEST_SANITIZER),thread)
-	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	set -o pipefail; $(TSAN_ENV) $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan 2>&1 \
 		| tee reports/test.log
 else
-	$(SWIFT) build --build-tests
 	set -o pipefail; $(SWIFT) test --skip-build 2>&1 | tee reports/test.log
 endif
 	@python3 .ci/test_summary.py tests reports/test.log reports/test-counts.txt
+
+## The build `make test` runs the tests from (.build-tsan under ThreadSanitizer, else .build), on its own.
+test-build: deps
+ifeq ($(TEST_SANITIZER),thread)
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+else
+	$(SWIFT) build --build-tests
+endif
 
 ## Autobahn|Testsuite cases 1-10 against chatserver --echo and chatctl autobahn (kosoku); writes
 ## reports/conformance-summary.md and fails on any FAILED case. See docs/conformance.md.
