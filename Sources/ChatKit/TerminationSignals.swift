@@ -2,7 +2,8 @@ import Dispatch
 import Foundation
 import NIOConcurrencyHelpers
 
-/// Waiting for SIGINT or SIGTERM in command-line programs (chatserver, chatctl listen and bot).
+/// Waiting for SIGINT or SIGTERM in command-line programs (chatctl listen and bot); chatserver runs in a
+/// swift-service-lifecycle `ServiceGroup` instead.
 public enum TerminationSignals {
     /// Keeps the signal sources alive for the life of the process.
     private final class Store: @unchecked Sendable {

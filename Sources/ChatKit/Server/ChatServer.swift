@@ -28,7 +28,7 @@ public final class ChatServer: Sendable {
     private let ownsGroup: Bool
     private let serverChannel: Channel
     private let children: ChildChannels
-    private let logger: Logger
+    let logger: Logger
     /// Gives memory back to the system after connections close (``ServerConfiguration/memoryTrimInterval``).
     let memoryTrimmer: MemoryTrimmer
 
@@ -189,13 +189,18 @@ public final class ChatServer: Sendable {
     /// Stops accepting, closes every chat connection with 1001, waits for them up to the configured
     /// deadline, drops what is left, and stops the event loops it owns.
     public func shutdown() async throws {
+        try await self.shutdown(deadline: self.context.configuration.shutdownDeadline)
+    }
+
+    /// Like ``shutdown()``, waiting at most `deadline` for clients to answer the 1001 close (`.zero`: none).
+    public func shutdown(deadline wait: TimeAmount) async throws {
         self.context.isDraining.store(true, ordering: .relaxed)
         self.memoryTrimmer.stop()
         try? await self.serverChannel.close()
         for connection in self.context.webSockets.withLockedValue({ Array($0.values) }) {
             connection.close(code: WebSocketCloseCode.goingAway, reason: "server shutting down", cause: .shutdown)
         }
-        let deadline = NIODeadline.now() + self.context.configuration.shutdownDeadline
+        let deadline = NIODeadline.now() + wait
         let openChannels = self.children.all()
         for channel in openChannels where channel.isActive {
             let remaining = deadline - .now()
