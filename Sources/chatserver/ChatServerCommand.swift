@@ -5,6 +5,7 @@ import Dispatch
 import Foundation
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 @main
 struct ChatServerCommand: AsyncParsableCommand {
@@ -326,9 +327,11 @@ struct ChatServerCommand: AsyncParsableCommand {
             "metrics": "\(configuration.metricsAccess.rawValue)",
             "tls": "\(self.tlsCert.map { "on (\($0))" } ?? "off")",
         ])
-        let signal = await TerminationSignals.wait()
-        logger.info("received \(signal): shutting down")
-        try await server.shutdown()
+        // SIGINT or SIGTERM: a graceful shutdown (1001 to everyone, waiting up to --shutdown-timeout).
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: server)], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
+        try await group.run()
     }
 
     /// Why listening failed, as a person says it (`address already in use`), not NIO's

@@ -25,7 +25,7 @@ struct HTTPResponse: Sendable {
     /// The JSON error body every failed request gets: `{"error": code, "message": sentence}`.
     static func error(_ status: HTTPResponseStatus, _ code: String, _ message: String,
                       headers: [(String, String)] = []) -> Self {
-        .json(status, ["error": code, "message": message], headers: headers)
+        .json(status, HTTPErrorBody(error: code, message: message), headers: headers)
     }
 
     /// A response in the Prometheus text format.

@@ -110,21 +110,10 @@ struct HTTPRoutes {
 
     // MARK: Health
 
-    private struct Health: Codable {
-        var status: String
-        var uptimeSeconds: Double
-        var connections: Int
-        var rooms: Int
-        /// Cluster mode only: `ready` or `degraded`.
-        var cluster: String?
-        /// Cluster mode only: this node's id.
-        var node: String?
-    }
-
     private func health() -> HTTPResponse {
         let uptime = Double((NIODeadline.now() - self.server.startedAt).nanoseconds) / 1e9
         let draining = self.server.isDraining.load(ordering: .relaxed)
-        return .json(.ok, Health(
+        return .json(.ok, HealthStatus(
             status: draining ? "draining" : "ok",
             uptimeSeconds: (uptime * 1000).rounded() / 1000,
             connections: self.server.stats.connectionsCurrent.load(ordering: .relaxed),
@@ -135,12 +124,12 @@ struct HTTPRoutes {
 
     private func readiness() -> HTTPResponse {
         if self.server.isDraining.load(ordering: .relaxed) {
-            return .json(.serviceUnavailable, ["status": "draining"])
+            return .json(.serviceUnavailable, ReadinessStatus(status: "draining"))
         }
         if self.server.hub.cluster?.isReady == false {
-            return .json(.serviceUnavailable, ["status": "degraded"])
+            return .json(.serviceUnavailable, ReadinessStatus(status: "degraded"))
         }
-        return .json(.ok, ["status": "ready"])
+        return .json(.ok, ReadinessStatus(status: "ready"))
     }
 
     // MARK: Metrics
@@ -172,7 +161,7 @@ struct HTTPRoutes {
         let hub = self.server.hub
         switch path.count {
         case 1 where path[0] == "rooms":
-            return self.only(.GET, head) { .json(.ok, ["rooms": hub.roomSummaries()]) }
+            return self.only(.GET, head) { .json(.ok, RoomList(rooms: hub.roomSummaries())) }
         case 1 where path[0] == "stats":
             return self.only(.GET, head) { .json(.ok, self.server.stats.snapshot) }
         case 3 where path[0] == "rooms" && path[2] == "users":
@@ -190,20 +179,11 @@ struct HTTPRoutes {
                 guard hub.kick(path[1], reason: reason) else {
                     return .error(.notFound, "unknown_user", "no user named \"\(path[1])\" is connected")
                 }
-                return .json(.ok, ["kicked": path[1], "reason": reason])
+                return .json(.ok, KickResult(kicked: path[1], reason: reason))
             }
         default:
             return .error(.notFound, "not_found", "no such admin path: \(head.uri)")
         }
-    }
-
-    private struct RoomUsers: Codable {
-        var room: String
-        var users: [MemberDetail]
-    }
-
-    private struct Announcement: Codable {
-        var content: String
     }
 
     /// The content of an announcement body, or the response explaining why it is not one.

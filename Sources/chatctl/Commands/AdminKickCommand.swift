@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatKit
 
 /// `chatctl admin kick NAME`: disconnects a user.
 struct AdminKickCommand: AsyncParsableCommand {
@@ -30,13 +31,7 @@ struct AdminKickCommand: AsyncParsableCommand {
         var path = "/admin/users/\(self.name.percentEncodedComponent)"
         if let reason { path += "?reason=\(reason.percentEncodedComponent)" }
         let result = try await self.options.request("DELETE", path)
-        guard let kicked = try self.options.decodeUnlessJSON(Kicked.self, from: result) else { return }
+        guard let kicked = try self.options.decodeUnlessJSON(KickResult.self, from: result) else { return }
         print("kicked \(kicked.kicked) (reason: \(kicked.reason))")
-    }
-
-    /// The body of `DELETE /admin/users/{name}`.
-    private struct Kicked: Decodable {
-        var kicked: String
-        var reason: String
     }
 }

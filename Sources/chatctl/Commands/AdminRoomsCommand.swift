@@ -28,9 +28,4 @@ struct AdminRoomsCommand: AsyncParsableCommand {
         table.rows = list.rooms.map { [$0.name, String($0.members), String($0.seq), String($0.historySize)] }
         print(table.rendered())
     }
-
-    /// The body of `GET /admin/rooms`.
-    private struct RoomList: Decodable {
-        var rooms: [RoomSummary]
-    }
 }

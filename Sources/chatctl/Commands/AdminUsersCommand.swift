@@ -35,10 +35,4 @@ struct AdminUsersCommand: AsyncParsableCommand {
         }
         print(table.rendered())
     }
-
-    /// The body of `GET /admin/rooms/{room}/users`.
-    private struct RoomUsers: Decodable {
-        var room: String
-        var users: [MemberDetail]
-    }
 }

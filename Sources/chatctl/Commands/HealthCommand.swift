@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatKit
 import Foundation
 
 /// `chatctl health [URL]`: asks a server's `/healthz` whether it is healthy, for scripts and probes.
@@ -43,7 +44,7 @@ struct HealthCommand: AsyncParsableCommand {
     func run() async throws {
         let healthURL = try ServerBaseURL(self.url).url("/healthz")
         let result = try await ServerRequest.send("GET", healthURL, timeoutSeconds: self.timeout, tls: self.tls.curl)
-        let report = try? JSONDecoder().decode(HealthReport.self, from: result.body)
+        let report = try? JSONDecoder().decode(HealthStatus.self, from: result.body)
         let healthy = result.status == 200 && report?.status == "ok"
 
         if self.json {
@@ -59,12 +60,4 @@ struct HealthCommand: AsyncParsableCommand {
         if !healthy { throw ChatctlExitCode.serverError }
     }
 
-    /// The body of `GET /healthz`.
-    private struct HealthReport: Decodable {
-        /// `ok`, or `draining` while the server shuts down.
-        var status: String
-        var uptimeSeconds: Double
-        var connections: Int
-        var rooms: Int
-    }
 }

@@ -24,17 +24,11 @@ enum ServerRequest {
     /// One line explaining an error response, from the server's JSON error body when it has one:
     /// `HTTP 401 unauthorized: wrong admin token`, else `HTTP 502: <the start of the body>`.
     static func describeFailure(_ result: HTTPResult) -> String {
-        if let body = try? JSONDecoder().decode(ErrorBody.self, from: result.body) {
+        if let body = try? JSONDecoder().decode(HTTPErrorBody.self, from: result.body) {
             return "HTTP \(result.status) \(body.error)" + (body.message.map { ": \($0)" } ?? "")
         }
         let text = result.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return "HTTP \(result.status) (empty body)" }
         return "HTTP \(result.status): \(text.count > 300 ? String(text.prefix(300)) + "…" : text)"
-    }
-
-    /// The server's error body: `{"error": code, "message": sentence}`.
-    private struct ErrorBody: Decodable {
-        var error: String
-        var message: String?
     }
 }
