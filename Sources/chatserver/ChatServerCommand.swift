@@ -82,14 +82,14 @@ struct ChatServerCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Open WebSocket connections from one IP address; one more gets 503 too_many_connections_from_ip.",
-            discussion: "Default 0: no limit (load tests, proxies and NAT put thousands of users behind one address)."))
+            "Open WebSocket connections from one IP address (0: no limit); one more gets 503 too_many_connections_from_ip.",
+            discussion: "Off by default: load tests, proxies and NAT put thousands of users behind one address."))
     var maxConnectionsPerIp = 0
 
     @Option(
         help: ArgumentHelp(
-            "WebSocket handshakes per second from one IP address; over it an upgrade gets 429 handshake_rate_limited.",
-            discussion: "Default 0: no limit (a load test opens 10 000 connections from 127.0.0.1 at once)."))
+            "WebSocket handshakes per second from one IP address (0: no limit); over it, 429 handshake_rate_limited.",
+            discussion: "Off by default: a load test opens 10 000 connections from 127.0.0.1 at once."))
     var handshakeRatePerIp: Double = 0
 
     @Option(help: "Handshakes from one IP address allowed in a burst above --handshake-rate-per-ip.")
@@ -103,10 +103,10 @@ struct ChatServerCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Joins per second of all connections from one IP address together; over it a join gets join_rate_limited.",
+            "Joins per second of all connections from one IP address together (0: no limit); over it, join_rate_limited.",
             discussion: """
                 Stops a join storm (thousands of connections joining one room at once) from dropping members as \
-                slow consumers. Default 0: no limit, for the same reason as --max-connections-per-ip.
+                slow consumers. Off by default, for the same reason as --max-connections-per-ip.
                 """))
     var joinRatePerIp: Double = 0
 

@@ -64,8 +64,10 @@ final class ConnectionAdmission: Sendable {
             var peer = address.flatMap { state.peers[$0] } ?? Peer()
             defer { if let address { state.peers[address] = peer } }
             if let rate = self.handshakeRate {
-                if peer.handshakes == nil { peer.handshakes = RateLimiter(ratePerSecond: rate.perSecond, burst: rate.burst, now: now) }
-                if peer.handshakes?.allow(now: now) == false {
+                var bucket = peer.handshakes ?? RateLimiter(ratePerSecond: rate.perSecond, burst: rate.burst, now: now)
+                let allowed = bucket.allow(now: now)
+                peer.handshakes = bucket
+                if !allowed {
                     let retryAfter = max(1, Int((1 / rate.perSecond).rounded(.up)))
                     return HTTPRejection(
                         status: .tooManyRequests, code: "handshake_rate_limited",
@@ -102,8 +104,9 @@ final class ConnectionAdmission: Sendable {
         guard let rate = self.joinRate, let address else { return true }
         return self.state.withLockedValue { state in
             var peer = state.peers[address] ?? Peer()
-            if peer.joins == nil { peer.joins = RateLimiter(ratePerSecond: rate.perSecond, burst: rate.burst, now: now) }
-            let allowed = peer.joins?.allow(now: now) ?? true
+            var bucket = peer.joins ?? RateLimiter(ratePerSecond: rate.perSecond, burst: rate.burst, now: now)
+            let allowed = bucket.allow(now: now)
+            peer.joins = bucket
             state.peers[address] = peer
             return allowed
         }
