@@ -229,7 +229,7 @@ struct ChatServerCommand: AsyncParsableCommand {
             ("--join-rate", self.joinRate, "--join-burst", self.joinBurst),
             ("--join-rate-per-ip", self.joinRatePerIp, "--join-burst-per-ip", self.joinBurstPerIp),
         ] {
-            guard rate >= 0, rate.isFinite else { throw ValidationError("\(flag) must be 0 or more, got \(rate)") }
+            guard rate >= 0, rate.isFinite else { throw ValidationError("\(flag) must be 0 or more (a finite number), got \(rate)") }
             guard burst >= 1 else { throw ValidationError("\(burstFlag) must be at least 1, got \(burst)") }
         }
         guard self.pingInterval >= 0 else { throw ValidationError("--ping-interval must be 0 or more") }
