@@ -119,6 +119,16 @@ final class ConnectionLimitTests: XCTestCase {
         }
     }
 
+    func testTheDefaultMaxConnectionsKeepsAReserveOfTheOpenFilesLimit() {
+        XCTAssertEqual(ServerConfiguration.maxConnections(forOpenFilesLimit: 20_000), 18_976)
+        // A common default soft limit: most of it still goes to WebSockets.
+        XCTAssertEqual(ServerConfiguration.maxConnections(forOpenFilesLimit: 1024), 896)
+        XCTAssertEqual(ServerConfiguration.maxConnections(forOpenFilesLimit: 48), 42)
+        XCTAssertEqual(ServerConfiguration.maxConnections(forOpenFilesLimit: 1_048_576), 1_047_552)
+        // This machine's limit holds 10 000 connections (bench, soak) with room to spare.
+        XCTAssertGreaterThan(ServerConfiguration().maxConnections, 10_000)
+    }
+
     func testAnIdleAddressIsForgottenOnceItsBucketsRefill() {
         let admission = ConnectionAdmission(configuration: ServerConfiguration(
             handshakeRatePerIP: RateLimit(perSecond: 10, burst: 2), joinRatePerIP: RateLimit(perSecond: 10, burst: 2)))

@@ -105,8 +105,8 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// What the request gets whatever its body: 421 for a host that is not allowed (before any route), 429/503 for
-    /// an upgrade the connection limits refused, 401/404
-    /// for an admin request without a valid token, 413 for a `Content-Length` over the limit; `nil` otherwise.
+    /// an upgrade the connection limits refused, 401/404 for an admin request without a valid token, 413 for a
+    /// `Content-Length` over the limit; `nil` otherwise.
     private func refusalBeforeBody(_ head: HTTPRequestHead) -> HTTPResponse? {
         let allowedHosts = AllowedHosts(configuration: self.configuration)
         if let rejection = UpgradeValidation.hostRejection(head, allowedHosts: allowedHosts) {

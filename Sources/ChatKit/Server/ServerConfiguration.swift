@@ -84,12 +84,8 @@ public struct ServerConfiguration: Sendable {
     /// by one message in 16.
     public static let defaultDeliverySampleInterval = 16
 
-    /// Descriptors kept back from ``defaultMaxConnections``: for connections being refused (each is accepted to be
-    /// answered), plain HTTP requests, the listening socket, Redis and files.
-    public static let reservedDescriptors = 1024
-
-    /// The default ``maxConnections``: this process's open-files limit (soft) less ``reservedDescriptors``, at
-    /// least 1; 0 (no limit) when the open-files limit is unlimited or unknown.
+    /// The default ``maxConnections``: ``maxConnections(forOpenFilesLimit:)`` of this process's open-files limit
+    /// (soft); 0 (no limit) when that is unlimited or unknown.
     public static var defaultMaxConnections: Int {
         var limit = rlimit()
         #if os(Linux)
@@ -99,7 +95,14 @@ public struct ServerConfiguration: Sendable {
         #endif
         // RLIM_INFINITY is all ones: above Int.max.
         guard getrlimit(resource, &limit) == 0, limit.rlim_cur < Int.max else { return 0 }
-        return max(1, Int(limit.rlim_cur) - Self.reservedDescriptors)
+        return Self.maxConnections(forOpenFilesLimit: Int(limit.rlim_cur))
+    }
+
+    /// WebSocket connections a process with `openFiles` descriptors admits by default: all but a reserve of an eighth,
+    /// at most 1024 (each refused connection is accepted to be answered; plain HTTP, the listening socket, the event
+    /// loops, Redis and files need some). 18 976 for 20 000, 896 for 1024; at least 1.
+    public static func maxConnections(forOpenFilesLimit openFiles: Int) -> Int {
+        max(1, openFiles - min(1024, openFiles / 8))
     }
 
     /// The default ``joinRatePerConnection``: 20 joins a second, bursts of 200.
