@@ -28,6 +28,7 @@ struct ChatServerCommand: AsyncParsableCommand {
               CHAT_ADMIN_TOKEN=secret chatserver --host 0.0.0.0 --allowed-origins https://chat.example.com
               chatserver --redis redis://127.0.0.1:6379 --node-id node-a   # one node of a cluster
               chatserver --port 8443 --tls-cert server.crt --tls-key server.key   # wss:// and https://
+              chatserver --host 0.0.0.0 --max-connections-per-ip 100 --handshake-rate-per-ip 10 --join-rate-per-ip 50
             """,
         version: ChatKitVersion.current
     )
@@ -85,6 +86,49 @@ struct ChatServerCommand: AsyncParsableCommand {
 
     @Option(help: "Requests per connection allowed in a burst above --rate-limit.")
     var rateBurst = 20
+
+    @Option(
+        help: ArgumentHelp(
+            "Open WebSocket connections in all; one more upgrade gets 503 too_many_connections (0: no limit).",
+            discussion: """
+                Default: the open-files limit less an eighth of it, at most 1024 (kept for refusals, plain HTTP and \
+                files): 18976 for 20000, 896 for 1024. So the server refuses clearly instead of running out of \
+                descriptors. Plain HTTP (/healthz) is still answered.
+                """))
+    var maxConnections: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Open WebSocket connections from one IP address (0: no limit); one more gets 503 too_many_connections_from_ip.",
+            discussion: "Off by default: load tests, proxies and NAT put thousands of users behind one address."))
+    var maxConnectionsPerIp = 0
+
+    @Option(
+        help: ArgumentHelp(
+            "WebSocket handshakes per second from one IP address (0: no limit); over it, 429 handshake_rate_limited.",
+            discussion: "Off by default: a load test opens 10 000 connections from 127.0.0.1 at once."))
+    var handshakeRatePerIp: Double = 0
+
+    @Option(help: "Handshakes from one IP address allowed in a burst above --handshake-rate-per-ip.")
+    var handshakeBurstPerIp = 100
+
+    @Option(help: "Joins per second per connection (average); over it a join gets error join_rate_limited; 0: no limit.")
+    var joinRate: Double = 20
+
+    @Option(help: "Joins per connection allowed in a burst above --join-rate (twice the 100 rooms a connection may be in).")
+    var joinBurst = 200
+
+    @Option(
+        help: ArgumentHelp(
+            "Joins per second of all connections from one IP address together (0: no limit); over it, join_rate_limited.",
+            discussion: """
+                Stops a join storm (thousands of connections joining one room at once) from dropping members as \
+                slow consumers. Off by default, for the same reason as --max-connections-per-ip.
+                """))
+    var joinRatePerIp: Double = 0
+
+    @Option(help: "Joins from one IP address allowed in a burst above --join-rate-per-ip.")
+    var joinBurstPerIp = 500
 
     @Option(
         help: ArgumentHelp(
@@ -202,6 +246,20 @@ struct ChatServerCommand: AsyncParsableCommand {
         }
         guard self.rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more") }
         guard self.rateBurst >= 1 else { throw ValidationError("--rate-burst must be at least 1") }
+        if let maxConnections = self.maxConnections, maxConnections < 0 {
+            throw ValidationError("--max-connections must be 0 or more, got \(maxConnections)")
+        }
+        guard self.maxConnectionsPerIp >= 0 else {
+            throw ValidationError("--max-connections-per-ip must be 0 or more, got \(self.maxConnectionsPerIp)")
+        }
+        for (flag, rate, burstFlag, burst) in [
+            ("--handshake-rate-per-ip", self.handshakeRatePerIp, "--handshake-burst-per-ip", self.handshakeBurstPerIp),
+            ("--join-rate", self.joinRate, "--join-burst", self.joinBurst),
+            ("--join-rate-per-ip", self.joinRatePerIp, "--join-burst-per-ip", self.joinBurstPerIp),
+        ] {
+            guard rate >= 0, rate.isFinite else { throw ValidationError("\(flag) must be 0 or more (a finite number), got \(rate)") }
+            guard burst >= 1 else { throw ValidationError("\(burstFlag) must be at least 1, got \(burst)") }
+        }
         guard self.pingInterval >= 0 else { throw ValidationError("--ping-interval must be 0 or more") }
         guard self.pongTimeout > 0 else { throw ValidationError("--pong-timeout must be positive") }
         if self.pingInterval > 0 && self.pongTimeout >= self.pingInterval {
@@ -238,6 +296,11 @@ struct ChatServerCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: self.logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
+    }
+
+    /// A rate flag and its burst as a limit; rate 0 means none.
+    private static func rateLimit(_ perSecond: Double, burst: Int) -> RateLimit? {
+        perSecond > 0 ? RateLimit(perSecond: perSecond, burst: burst) : nil
     }
 
     /// `--allowed-hosts`, comma-separated entries split.
@@ -307,7 +370,12 @@ struct ChatServerCommand: AsyncParsableCommand {
             maxIDBytes: self.maxIdBytes,
             maxRooms: self.maxRooms,
             usersPageSize: self.usersPageSize,
-            memoryTrimInterval: self.memoryTrimInterval > 0 ? .fromSeconds(self.memoryTrimInterval) : nil
+            memoryTrimInterval: self.memoryTrimInterval > 0 ? .fromSeconds(self.memoryTrimInterval) : nil,
+            maxConnections: self.maxConnections ?? ServerConfiguration.defaultMaxConnections,
+            maxConnectionsPerIP: self.maxConnectionsPerIp,
+            handshakeRatePerIP: Self.rateLimit(self.handshakeRatePerIp, burst: self.handshakeBurstPerIp),
+            joinRatePerConnection: Self.rateLimit(self.joinRate, burst: self.joinBurst),
+            joinRatePerIP: Self.rateLimit(self.joinRatePerIp, burst: self.joinBurstPerIp)
         )
         let server: ChatServer
         do {

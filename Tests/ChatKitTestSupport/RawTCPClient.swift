@@ -14,9 +14,10 @@ package final class RawTCPClient: Sendable {
     }
 
     /// Connects to 127.0.0.1:`port`. With `autoRead: false` the client never reads: the server's writes
-    /// pile up in the kernel, as with a stuck peer.
+    /// pile up in the kernel, as with a stuck peer. `from` binds the client's end to another loopback address
+    /// (any of 127.0.0.0/8 on Linux), for limits per peer address.
     package static func connect(
-        port: Int, autoRead: Bool = true, receiveBufferBytes: Int? = nil
+        port: Int, autoRead: Bool = true, receiveBufferBytes: Int? = nil, from sourceAddress: String? = nil
     ) async throws -> RawTCPClient {
         let received = NIOLockedValueBox<[UInt8]>([])
         var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -28,6 +29,9 @@ package final class RawTCPClient: Sendable {
             }
         if let receiveBufferBytes {
             bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: .init(receiveBufferBytes))
+        }
+        if let sourceAddress {
+            bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: sourceAddress, port: 0))
         }
         let channel = try await bootstrap.connect(host: "127.0.0.1", port: port).get()
         return RawTCPClient(channel: channel, received: received)

@@ -27,6 +27,9 @@ public struct ChatErrorCode: RawRepresentable, Hashable, Sendable, Codable, Cust
     public static let unknownUser = ChatErrorCode(rawValue: "unknown_user")
     /// The connection sent faster than the server's rate limit.
     public static let rateLimited = ChatErrorCode(rawValue: "rate_limited")
+    /// A `join` over the join rate limit of the connection (default 20/s, bursts of 200) or of its address
+    /// (`--join-rate-per-ip`, off by default); the message names the limit. The join is not made.
+    public static let joinRateLimited = ChatErrorCode(rawValue: "join_rate_limited")
     /// The connection is in as many rooms as the server allows.
     public static let tooManyRooms = ChatErrorCode(rawValue: "too_many_rooms")
     /// `join` of a new room while the server has as many rooms as it allows (100 000 by default).

@@ -1,7 +1,8 @@
 import NIOCore
 
 /// A token bucket: `ratePerSecond` requests a second on average, bursts of up to `burst`.
-/// Used from one event loop only (one bucket per connection).
+/// Used from one event loop only (one bucket per connection), or under a lock (``ConnectionAdmission``'s buckets
+/// per address).
 struct RateLimiter {
     private let ratePerSecond: Double
     private let burst: Double
@@ -23,5 +24,11 @@ struct RateLimiter {
         guard self.tokens >= 1 else { return false }
         self.tokens -= 1
         return true
+    }
+
+    /// Whether the bucket would be full at `now`: forgetting it then loses nothing (a new one starts full).
+    func isFull(at now: NIODeadline) -> Bool {
+        let elapsedSeconds = Double((now - self.lastRefill).nanoseconds) / 1e9
+        return self.tokens + elapsedSeconds * self.ratePerSecond >= self.burst
     }
 }

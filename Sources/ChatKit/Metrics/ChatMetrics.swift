@@ -33,7 +33,7 @@ public final class ChatMetrics: Sendable {
     /// The error codes a server can send, each exported from the start.
     static let knownErrorCodes: [ChatErrorCode] = [
         .badJSON, .unknownType, .missingField, .badField, .tooLong, .invalidRoom, .notInRoom, .alreadyInRoom,
-        .unknownUser, .rateLimited, .tooManyRooms, .idTooLong, .roomLimitReached,
+        .unknownUser, .rateLimited, .tooManyRooms, .idTooLong, .roomLimitReached, .joinRateLimited,
     ]
 
     /// Metrics in a new registry of their own.

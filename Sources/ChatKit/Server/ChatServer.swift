@@ -22,6 +22,8 @@ public final class ChatServer: Sendable {
     public var metrics: ChatMetrics { self.context.stats.metrics }
     /// The hub, for embedding programs that want to announce or kick without HTTP.
     public var hub: ChatHub { self.context.hub }
+    /// The connection counts and rate buckets per peer address behind the connection and join limits.
+    var admission: ConnectionAdmission { self.context.admission }
 
     private let context: ServerContext
     private let group: EventLoopGroup
@@ -129,23 +131,43 @@ public final class ChatServer: Sendable {
         let configuration = context.configuration
         // What `shouldUpgrade` accepted, for `setUp` (both run on this channel's loop): the checks run once.
         let acceptedUpgrade = NIOLoopBoundBox<AcceptedUpgrade?>(nil, eventLoop: channel.eventLoop)
+        // The admitted connection's place in the limits (given back when the channel closes), for `setUp`.
+        let admitted = NIOLoopBoundBox<AdmissionTicket?>(nil, eventLoop: channel.eventLoop)
+        // Why the limits refused the upgrade, for HTTPServerHandler to answer (the refusal has side effects, such
+        // as a token taken, so it is not made again to explain it).
+        let admissionRefusal = NIOLoopBoundBox<HTTPRejection?>(nil, eventLoop: channel.eventLoop)
         let upgrader = WebSocketServerUpgrader(
             maxFrameSize: configuration.webSocket.maxMessageBytes,
             shouldUpgrade: { channel, head in
+                acceptedUpgrade.value = nil
                 if context.isDraining.load(ordering: .relaxed) {
                     return channel.eventLoop.makeSucceededFuture(nil)
                 }
-                let verdict = context.upgradeValidation.evaluate(head)
-                acceptedUpgrade.value = try? verdict.get()
-                switch verdict {
-                case .success where configuration.mode != .chat:
-                    return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
-                case .success(let accepted) where context.hub.reserve(accepted.name, for: channel):
-                    // In a cluster the name must also be free on every other node (SET NX in Redis).
-                    return context.hub.claimInCluster(accepted.name, for: channel).map { $0 ? HTTPHeaders() : nil }
-                default:
-                    // Refused: the request goes on to HTTPServerHandler, which explains why.
+                // Refused by validation: the request goes on to HTTPServerHandler, which explains why.
+                guard case .success(let accepted) = context.upgradeValidation.evaluate(head) else {
                     return channel.eventLoop.makeSucceededFuture(nil)
+                }
+                // Valid: only now does it count against the connection and handshake limits.
+                let ticket: AdmissionTicket
+                switch context.admission.admit(from: channel.remoteAddress?.ipAddress) {
+                case .failure(let rejection):
+                    admissionRefusal.value = rejection
+                    return channel.eventLoop.makeSucceededFuture(nil)
+                case .success(let admittedTicket):
+                    ticket = admittedTicket
+                }
+                channel.closeFuture.whenComplete { _ in ticket.release() }
+                admitted.value = ticket
+                acceptedUpgrade.value = accepted
+                guard configuration.mode == .chat else { return channel.eventLoop.makeSucceededFuture(HTTPHeaders()) }
+                guard context.hub.reserve(accepted.name, for: channel) else {
+                    ticket.release()
+                    return channel.eventLoop.makeSucceededFuture(nil)
+                }
+                // In a cluster the name must also be free on every other node (SET NX in Redis).
+                return context.hub.claimInCluster(accepted.name, for: channel).map { claimed in
+                    if !claimed { ticket.release() }
+                    return claimed ? HTTPHeaders() : nil
                 }
             },
             setUp: { channel, head in
@@ -158,7 +180,8 @@ public final class ChatServer: Sendable {
                     case .chat:
                         session = ChatSession(
                             name: accepted.name, initialRoom: accepted.room, hub: context.hub, stats: context.stats,
-                            configuration: configuration)
+                            configuration: configuration, peerAddress: admitted.value?.address,
+                            admission: context.admission)
                     case .broadcast:
                         session = BroadcastSession(room: context.broadcastRoom, stats: context.stats)
                     case .echo:
@@ -183,7 +206,8 @@ public final class ChatServer: Sendable {
             }),
             withErrorHandling: false
         )
-        try channel.pipeline.syncOperations.addHandler(HTTPServerHandler(server: context), name: HTTPServerHandler.name)
+        try channel.pipeline.syncOperations.addHandler(
+            HTTPServerHandler(server: context, admissionRefusal: admissionRefusal), name: HTTPServerHandler.name)
     }
 
     /// Stops accepting, closes every chat connection with 1001, waits for them up to the configured

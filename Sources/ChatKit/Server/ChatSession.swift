@@ -8,10 +8,20 @@ final class ChatSession: WebSocketDelegate {
     private let hub: ChatHub
     private let stats: ServerStats
     private var rateLimiter: RateLimiter?
+    /// This connection's `join` bucket (``ServerConfiguration/joinRatePerConnection``).
+    private var joinLimiter: RateLimiter?
+    private let joinRate: RateLimit?
+    private let joinRatePerIP: RateLimit?
+    /// The peer's address, and the server's buckets per address (``ServerConfiguration/joinRatePerIP``).
+    private let peerAddress: String?
+    private let admission: ConnectionAdmission?
     private let maxIDBytes: Int
     private var member: ChatMember?
 
-    init(name: String, initialRoom: String?, hub: ChatHub, stats: ServerStats, configuration: ServerConfiguration) {
+    init(
+        name: String, initialRoom: String?, hub: ChatHub, stats: ServerStats, configuration: ServerConfiguration,
+        peerAddress: String? = nil, admission: ConnectionAdmission? = nil
+    ) {
         self.name = name
         self.initialRoom = initialRoom
         self.hub = hub
@@ -20,6 +30,13 @@ final class ChatSession: WebSocketDelegate {
         self.rateLimiter = configuration.rateLimitPerSecond.map {
             RateLimiter(ratePerSecond: $0, burst: configuration.rateLimitBurst)
         }
+        self.joinRate = configuration.joinRatePerConnection
+        self.joinLimiter = configuration.joinRatePerConnection.map {
+            RateLimiter(ratePerSecond: $0.perSecond, burst: $0.burst)
+        }
+        self.joinRatePerIP = configuration.joinRatePerIP
+        self.peerAddress = peerAddress
+        self.admission = admission
     }
 
     func webSocketDidOpen(_ connection: WebSocketConnection) {
@@ -58,11 +75,29 @@ final class ChatSession: WebSocketDelegate {
                 .idTooLong, "id is longer than \(self.maxIDBytes) bytes (UTF-8)", id: nil, to: member)
         }
         switch frame {
-        case .success(let frame):
-            self.hub.handle(frame, from: member, receivedAt: receivedAt)
+        case .success(let request):
+            // Joins have a limit of their own, checked before the hub is called: each replays a room's history to
+            // the joiner and tells every member.
+            if case .join = request, let refusal = self.joinRefusal() {
+                return self.hub.sendError(.joinRateLimited, refusal, id: request.id, to: member)
+            }
+            self.hub.handle(request, from: member, receivedAt: receivedAt)
         case .failure(let error):
             self.hub.sendError(error.code, error.message, id: error.id, to: member)
         }
+    }
+
+    /// Takes a token from this connection's join bucket, then from its address's: `nil` when the join may go on,
+    /// else why not, naming the limit. A join refused by the connection's bucket takes none of its address's.
+    private func joinRefusal() -> String? {
+        if let rate = self.joinRate, self.joinLimiter?.allow() == false {
+            return "too many joins: at most \(rate) per connection (--join-rate, --join-burst)"
+        }
+        if let rate = self.joinRatePerIP, self.admission?.allowsJoin(from: self.peerAddress) == false {
+            return "too many joins from \(self.peerAddress ?? "your address"): at most \(rate) for all its connections "
+                + "together (--join-rate-per-ip, --join-burst-per-ip)"
+        }
+        return nil
     }
 
     func webSocket(_ connection: WebSocketConnection, didReceiveBinary data: ByteBuffer) {

@@ -24,10 +24,14 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Disarmed in O(1) when the request is complete (``LoopTimer``).
     private var requestTimer: LoopTimer?
     private var answeredParserError = false
+    /// Set by the upgrader when the connection or handshake limits refused this request's upgrade
+    /// (``ConnectionAdmission``): the answer to give instead of the route's.
+    private let admissionRefusal: NIOLoopBoundBox<HTTPRejection?>?
 
-    init(server: ServerContext) {
+    init(server: ServerContext, admissionRefusal: NIOLoopBoundBox<HTTPRejection?>? = nil) {
         self.routes = HTTPRoutes(server: server)
         self.configuration = server.configuration
+        self.admissionRefusal = admissionRefusal
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -70,7 +74,9 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             if let refusal = self.refusal {
                 self.head = nil
                 self.refusal = nil
-                let keepAlive = head.isKeepAlive && refusal.status != .misdirectedRequest
+                // Refusals for a wrong host or for load (503, 429) close the connection: its descriptor is wanted.
+                let keepAlive = head.isKeepAlive
+                    && ![.misdirectedRequest, .serviceUnavailable, .tooManyRequests].contains(refusal.status)
                 return self.write(refusal, for: head, keepAlive: keepAlive, context: context)
             }
             if !self.bodyTooLarge,
@@ -98,11 +104,17 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         .error(.payloadTooLarge, "body_too_large", "request body over \(self.configuration.maxRequestBodyBytes) bytes")
     }
 
-    /// What the request gets whatever its body: 421 for a host that is not allowed (before any route), 401/404
-    /// for an admin request without a valid token, 413 for a `Content-Length` over the limit; `nil` otherwise.
+    /// What the request gets whatever its body: 421 for a host that is not allowed (before any route), 429/503 for
+    /// an upgrade the connection limits refused, 401/404 for an admin request without a valid token, 413 for a
+    /// `Content-Length` over the limit; `nil` otherwise.
     private func refusalBeforeBody(_ head: HTTPRequestHead) -> HTTPResponse? {
         let allowedHosts = AllowedHosts(configuration: self.configuration)
         if let rejection = UpgradeValidation.hostRejection(head, allowedHosts: allowedHosts) {
+            return HTTPResponse(rejection)
+        }
+        if let rejection = self.admissionRefusal?.value {
+            // The upgrader refused this very request for the limits, just before passing it on.
+            self.admissionRefusal?.value = nil
             return HTTPResponse(rejection)
         }
         if let refusal = self.routes.adminRefusal(head) { return refusal }

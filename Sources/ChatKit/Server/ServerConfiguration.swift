@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// Everything a ``ChatServer`` can be told, each field documented with its default.
@@ -30,6 +31,28 @@ public struct ServerConfiguration: Sendable {
     public var rateLimitPerSecond: Double?
     /// Requests one connection may send in a burst above the rate. Default 20.
     public var rateLimitBurst: Int
+    /// Open WebSocket connections the server admits in all; one more upgrade gets `503 too_many_connections`
+    /// before it is upgraded (plain HTTP, `/healthz` included, is still answered). 0: no limit. Default
+    /// ``defaultMaxConnections``: the open-files limit less a reserve, so the server refuses clearly instead of
+    /// running out of descriptors.
+    public var maxConnections: Int
+    /// Open WebSocket connections admitted from one peer address; one more gets
+    /// `503 too_many_connections_from_ip`. 0 (default): no limit, because load tests, proxies and NAT put
+    /// thousands of legitimate users behind one address; set it on a server that sees clients directly.
+    public var maxConnectionsPerIP: Int
+    /// WebSocket handshakes admitted per peer address (a token bucket); over it an upgrade gets
+    /// `429 handshake_rate_limited` with `Retry-After`. `nil` (default): no limit, for the same reason as
+    /// ``maxConnectionsPerIP`` (a load test opens 10 000 connections from 127.0.0.1 at once).
+    public var handshakeRatePerIP: RateLimit?
+    /// `join` requests one connection may make (a token bucket, checked before the hub); over it a join gets
+    /// `join_rate_limited`. Bounds the join/leave replay of a room's history. `nil`: no limit. Default 20/s with
+    /// bursts of 200 (twice the rooms one connection may be in, so joining them all at once passes).
+    public var joinRatePerConnection: RateLimit?
+    /// `join` requests all connections of one peer address may make together; over it a join gets
+    /// `join_rate_limited`. Bounds a join storm (thousands of connections joining one room at once, whose
+    /// presence fan-out would drop members as slow consumers). `nil` (default): no limit, for the same reason as
+    /// ``maxConnectionsPerIP``.
+    public var joinRatePerIP: RateLimit?
     /// Origins (`scheme://host[:port]`) whose pages may connect; `*` allows any. Requests with no `Origin`
     /// header (command-line clients) and same-origin pages are always allowed. Default: none.
     public var allowedOrigins: [String]
@@ -71,6 +94,30 @@ public struct ServerConfiguration: Sendable {
     /// by one message in 16.
     public static let defaultDeliverySampleInterval = 16
 
+    /// The default ``maxConnections``: ``maxConnections(forOpenFilesLimit:)`` of this process's open-files limit
+    /// (soft); 0 (no limit) when that is unlimited or unknown.
+    public static var defaultMaxConnections: Int {
+        var limit = rlimit()
+        #if os(Linux)
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+        let resource = RLIMIT_NOFILE
+        #endif
+        // RLIM_INFINITY is all ones: above Int.max.
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < Int.max else { return 0 }
+        return Self.maxConnections(forOpenFilesLimit: Int(limit.rlim_cur))
+    }
+
+    /// WebSocket connections a process with `openFiles` descriptors admits by default: all but a reserve of an eighth,
+    /// at most 1024 (each refused connection is accepted to be answered; plain HTTP, the listening socket, the event
+    /// loops, Redis and files need some). 18 976 for 20 000, 896 for 1024; at least 1.
+    public static func maxConnections(forOpenFilesLimit openFiles: Int) -> Int {
+        max(1, openFiles - min(1024, openFiles / 8))
+    }
+
+    /// The default ``joinRatePerConnection``: 20 joins a second, bursts of 200.
+    public static let defaultJoinRatePerConnection = RateLimit(perSecond: 20, burst: 200)
+
     /// Creates a configuration; every argument has the documented default.
     public init(
         host: String = "127.0.0.1",
@@ -97,7 +144,12 @@ public struct ServerConfiguration: Sendable {
         maxIDBytes: Int = 128,
         maxRooms: Int = 100_000,
         usersPageSize: Int = 1000,
-        memoryTrimInterval: TimeAmount? = .seconds(10)
+        memoryTrimInterval: TimeAmount? = .seconds(10),
+        maxConnections: Int = Self.defaultMaxConnections,
+        maxConnectionsPerIP: Int = 0,
+        handshakeRatePerIP: RateLimit? = nil,
+        joinRatePerConnection: RateLimit? = Self.defaultJoinRatePerConnection,
+        joinRatePerIP: RateLimit? = nil
     ) {
         self.host = host
         self.port = port
@@ -124,5 +176,10 @@ public struct ServerConfiguration: Sendable {
         self.maxRooms = maxRooms
         self.usersPageSize = usersPageSize
         self.memoryTrimInterval = memoryTrimInterval
+        self.maxConnections = maxConnections
+        self.maxConnectionsPerIP = maxConnectionsPerIP
+        self.handshakeRatePerIP = handshakeRatePerIP
+        self.joinRatePerConnection = joinRatePerConnection
+        self.joinRatePerIP = joinRatePerIP
     }
 }

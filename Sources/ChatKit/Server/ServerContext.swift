@@ -14,12 +14,15 @@ package final class ServerContext: Sendable {
     let webSockets = NIOLockedValueBox<[ObjectIdentifier: WebSocketConnection]>([:])
     /// The room of `broadcast` mode.
     let broadcastRoom: BroadcastRoom
+    /// Connection counts and rate buckets per peer address: who may open a WebSocket, and join how often.
+    let admission: ConnectionAdmission
 
     package init(configuration: ServerConfiguration) {
         self.configuration = configuration
         self.stats = ServerStats(metrics: ChatMetrics(deliverySampleInterval: configuration.deliverySampleInterval))
         self.hub = ChatHub(limits: ChatLimits(configuration), observer: self.stats)
         self.broadcastRoom = BroadcastRoom(stats: self.stats)
+        self.admission = ConnectionAdmission(configuration: configuration)
     }
 
     var upgradeValidation: UpgradeValidation {

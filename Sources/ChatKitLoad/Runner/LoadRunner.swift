@@ -115,8 +115,11 @@ public enum LoadRunner {
             guard scenario.wireProtocol == .chat else {
                 throw LoadRunError.targetMissing
             }
+            // Every user connects from 127.0.0.1 and a script may join and leave in a tight loop: the embedded server
+            // limits neither joins nor connections (the process's open-files limit, shared with the users, does).
             let server = try await ChatServer.start(configuration: ServerConfiguration(
-                port: 0, webSocket: WebSocketConfiguration(sendQueueLimit: 4096), threads: max(1, System.coreCount / 2)))
+                port: 0, webSocket: WebSocketConfiguration(sendQueueLimit: 4096), threads: max(1, System.coreCount / 2),
+                maxConnections: 0, joinRatePerConnection: nil))
             embeddedServer = server
             targetTexts = [server.url]
             options.onEmbeddedServer?(server.url)
