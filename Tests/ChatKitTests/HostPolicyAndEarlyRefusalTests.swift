@@ -38,7 +38,7 @@ final class HostPolicyAndEarlyRefusalTests: XCTestCase {
                 let response = try await self.get(port, path: path, host: "evil.example:\(port)")
                 XCTAssertEqual(response.status, 421, path)
                 XCTAssertEqual(response.json["error"] as? String, "misdirected_request", path)
-                XCTAssertTrue((response.json["message"] as? String ?? "").contains("--allowed-hosts"), response.body)
+                XCTAssertTrue((response.json["message"] as? String ?? "").contains("allowed hosts"), response.body)
             }
             // The rebinding attack: a page at evil.example, its name pointed at 127.0.0.1, opens a WebSocket.
             let rebound = try await self.get(

@@ -30,7 +30,7 @@ final class JoinStormTests: XCTestCase {
                 return XCTFail("the sixth join was not refused")
             }
             XCTAssertTrue(message.contains("0.01/s (burst 5) per connection"), message)
-            XCTAssertTrue(message.contains("--join-rate"), message)
+            XCTAssertFalse(message.contains("--"), "a library message names a flag: \(message)")
             XCTAssertNil(server.hub.memberDetails(room: "r5"), "a refused join made its room")
 
             // The join/leave replay of a room's history: the leave goes through, the join again does not.
@@ -66,7 +66,7 @@ final class JoinStormTests: XCTestCase {
             }
             XCTAssertTrue(message.contains("127.0.0.1"), message)
             XCTAssertTrue(message.contains("0.01/s (burst 3)"), message)
-            XCTAssertTrue(message.contains("--join-rate-per-ip"), message)
+            XCTAssertTrue(message.contains("for all its connections together"), message)
 
             // Another address has a bucket of its own.
             let far = try await RawTCPClient.connect(port: server.port, from: "127.0.0.4")

@@ -75,6 +75,7 @@ public final class ChatServer: Sendable {
         group: EventLoopGroup? = nil,
         logger: Logger = Logger(label: "chatserver")
     ) async throws -> ChatServer {
+        try configuration.validate()
         let ownsGroup = group == nil
         let group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         let context = ServerContext(configuration: configuration)

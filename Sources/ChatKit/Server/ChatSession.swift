@@ -91,11 +91,11 @@ final class ChatSession: WebSocketDelegate {
     /// else why not, naming the limit. A join refused by the connection's bucket takes none of its address's.
     private func joinRefusal() -> String? {
         if let rate = self.joinRate, self.joinLimiter?.allow() == false {
-            return "too many joins: at most \(rate) per connection (--join-rate, --join-burst)"
+            return "too many joins: at most \(rate) per connection"
         }
         if let rate = self.joinRatePerIP, self.admission?.allowsJoin(from: self.peerAddress) == false {
             return "too many joins from \(self.peerAddress ?? "your address"): at most \(rate) for all its connections "
-                + "together (--join-rate-per-ip, --join-burst-per-ip)"
+                + "together"
         }
         return nil
     }

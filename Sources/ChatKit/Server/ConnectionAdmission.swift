@@ -72,22 +72,22 @@ final class ConnectionAdmission: Sendable {
                     return HTTPRejection(
                         status: .tooManyRequests, code: "handshake_rate_limited",
                         message: "too many WebSocket handshakes from \(address ?? "this address"): at most \(rate) "
-                            + "(--handshake-rate-per-ip, --handshake-burst-per-ip)",
+                            + "per address",
                         extraHeaders: [("Retry-After", "\(retryAfter)")])
                 }
             }
             if self.maxConnections > 0, state.connections >= self.maxConnections {
                 return HTTPRejection(
                     status: .serviceUnavailable, code: "too_many_connections",
-                    message: "the server has its maximum of \(self.maxConnections) WebSocket connections open "
-                        + "(--max-connections): try again later",
+                    message: "the server has its maximum of \(self.maxConnections) WebSocket connections open: "
+                        + "try again later",
                     extraHeaders: [("Retry-After", "1")])
             }
             if self.maxConnectionsPerIP > 0, address != nil, peer.connections >= self.maxConnectionsPerIP {
                 return HTTPRejection(
                     status: .serviceUnavailable, code: "too_many_connections_from_ip",
                     message: "\(address ?? "this address") has its maximum of \(self.maxConnectionsPerIP) WebSocket "
-                        + "connections open (--max-connections-per-ip): close one first",
+                        + "connections open, the most one address may have: close one first",
                     extraHeaders: [("Retry-After", "1")])
             }
             state.connections += 1

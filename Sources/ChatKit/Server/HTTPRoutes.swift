@@ -48,7 +48,7 @@ struct HTTPRoutes {
     func adminRefusal(_ head: HTTPRequestHead) -> HTTPResponse? {
         guard RequestTarget(head.uri).segments.first == "admin" else { return nil }
         guard let token = self.server.configuration.adminToken, !token.isEmpty else {
-            return .error(.notFound, "admin_disabled", "the admin API is disabled: start the server with --admin-token")
+            return .error(.notFound, "admin_disabled", "the admin API is disabled: the server has no admin token")
         }
         return Self.refusal(head, token: token)
     }
@@ -138,7 +138,7 @@ struct HTTPRoutes {
     private func metrics(_ head: HTTPRequestHead) -> HTTPResponse {
         switch self.server.configuration.metricsAccess {
         case .off:
-            return .error(.notFound, "metrics_disabled", "metrics are disabled: the server runs with --metrics off")
+            return .error(.notFound, "metrics_disabled", "metrics are disabled on this server")
         case .token:
             guard let token = self.server.configuration.adminToken, !token.isEmpty else {
                 return .error(

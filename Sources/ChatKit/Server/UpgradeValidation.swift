@@ -67,7 +67,7 @@ struct UpgradeValidation {
         {
             return .failure(HTTPRejection(
                 status: .forbidden, code: "origin_not_allowed",
-                message: "origin \(origin) may not connect: add it to --allowed-origins"))
+                message: "origin \(origin) may not connect: it is not one of the server's allowed origins"))
         }
         // Broadcast and echo modes take anyone, on any path: no names, no rooms.
         guard isChat else { return .success(AcceptedUpgrade(name: "", room: nil)) }
@@ -101,7 +101,7 @@ struct UpgradeValidation {
         let shown = String(hosts.first?.prefix(100) ?? "")
         return HTTPRejection(
             status: .misdirectedRequest, code: "misdirected_request",
-            message: "this server does not answer to host \(shown): add it to --allowed-hosts")
+            message: "this server does not answer to host \(shown): it is not one of the server's allowed hosts")
     }
 
     /// Origins on the allow list may connect, and pages of the server's own origin: an origin whose host is
