@@ -13,7 +13,7 @@ extension SimulatedUser {
         let now = LoadRunContext.now()
         let measuring = self.run.measuring.load(ordering: .relaxed)
         if self.isChat {
-            if self.expectation == nil && !self.keepsFramesForExpect {
+            if self.scriptState.expectation == nil && !self.scriptState.keepsFramesForExpect {
                 let handled = bytes.withUnsafeReadableBytes { raw -> Bool in
                     guard let frame = FrameScanner.scan(raw) else { return false }
                     self.handleScanned(frame, in: raw, now: now, measuring: measuring)
@@ -43,11 +43,13 @@ extension SimulatedUser {
                 return
             }
             self.handle(frame, now: now, measuring: measuring)
-            if self.expectation != nil && self.checkExpectation(frame) {
+            if self.scriptState.expectation != nil && self.checkExpectation(frame) {
                 // consumed
-            } else if self.keepsFramesForExpect {
-                if self.unconsumed.count >= Self.unconsumedLimit { self.unconsumed.removeFirst() }
-                self.unconsumed.append(frame)
+            } else if self.scriptState.keepsFramesForExpect {
+                if self.scriptState.unconsumed.count >= ScriptState.unconsumedLimit {
+                    self.scriptState.unconsumed.removeFirst()
+                }
+                self.scriptState.unconsumed.append(frame)
             }
         } else if measuring {
             RawMarkerScanner.forEachMarker(in: ByteBuffer(string: text)) { self.handleRaw($0, now: now) }

@@ -3,17 +3,17 @@ import Foundation
 import NIOCore
 
 // The script interpreter: runs a group's steps (`join`, `say`, `wait`, `expect`, `http`, `repeat`, …) on the
-// user's event loop. Its state (the frame stack, the pending expectation) is stored in ``SimulatedUser``.
+// user's event loop. Its state (the step lists under way, the pending expectation) is the user's ``ScriptState``.
 extension SimulatedUser {
     // MARK: Script
 
     /// Runs the group's script (nothing when it has no steps) until it ends or ``stopScript(finished:)``.
     func startScript(steps: [Step]) {
         guard !steps.isEmpty else { return }
-        self.script = [ScriptFrame(steps: steps, next: 0, repeatsLeft: 0)]
-        self.keepsFramesForExpect = Self.containsExpect(steps)
-        self.unconsumed.removeAll()
-        self.scriptRunning = true
+        self.scriptState.frames = [ScriptState.Frame(steps: steps, next: 0, repeatsLeft: 0)]
+        self.scriptState.keepsFramesForExpect = Self.containsExpect(steps)
+        self.scriptState.unconsumed.removeAll()
+        self.scriptState.isRunning = true
         self.run.scriptsRunning.wrappingIncrement(ordering: .relaxed)
         self.metrics.update { $0.scriptsStarted += 1 }
         self.runNextStep()
@@ -22,23 +22,23 @@ extension SimulatedUser {
     /// Ends the script: `finished` when its last step is done, otherwise it is cut short (the phase ended,
     /// or the run), which counts in `scripts.stopped`.
     func stopScript(finished: Bool = false) {
-        self.scriptTask?.cancel()
-        self.scriptTask = nil
-        if let (_, timeout) = self.expectation {
+        self.scriptState.task?.cancel()
+        self.scriptState.task = nil
+        if let (_, timeout) = self.scriptState.expectation {
             // Still waiting when the phase ended: that expectation was not met.
             timeout.cancel()
             self.metrics.update { $0.expectFailed += 1 }
         }
-        self.expectation = nil
-        if self.scriptRunning {
-            self.scriptRunning = false
+        self.scriptState.expectation = nil
+        if self.scriptState.isRunning {
+            self.scriptState.isRunning = false
             self.run.scriptsRunning.wrappingDecrement(ordering: .relaxed)
             self.metrics.update { finished ? ($0.scriptsFinished += 1) : ($0.scriptsStopped += 1) }
         }
     }
 
     private func after(_ seconds: Double, _ body: @escaping @Sendable () -> Void) {
-        self.scriptTask = self.eventLoop.scheduleTask(in: .fromSeconds(seconds), body)
+        self.scriptState.task = self.eventLoop.scheduleTask(in: .fromSeconds(seconds), body)
     }
 
     /// What a step did: finished at once (go on), or will call ``runNextStep()`` when it is done.
@@ -51,18 +51,18 @@ extension SimulatedUser {
     /// grow the stack, and it yields the event loop every few hundred steps.
     private func runNextStep() {
         var stepsThisTurn = 0
-        while self.scriptRunning {
-            guard var frame = self.script.popLast() else { return self.stopScript(finished: true) }
+        while self.scriptState.isRunning {
+            guard var frame = self.scriptState.frames.popLast() else { return self.stopScript(finished: true) }
             if frame.next >= frame.steps.count {
                 if frame.repeatsLeft > 0 {
                     frame.repeatsLeft -= 1
                     frame.next = 0
-                    self.script.append(frame)
+                    self.scriptState.frames.append(frame)
                 }
             } else {
                 let step = frame.steps[frame.next]
                 frame.next += 1
-                self.script.append(frame)
+                self.scriptState.frames.append(frame)
                 if case .suspended = self.perform(step) { return }
             }
             stepsThisTurn += 1
@@ -104,21 +104,21 @@ extension SimulatedUser {
         case .expect(let expect):
             self.metrics.update { $0.expectTotal += 1 }
             // A frame that arrived since the last expect may already satisfy this one.
-            while let frame = self.unconsumed.popFirst() {
+            while let frame = self.scriptState.unconsumed.popFirst() {
                 if self.matches(expect, frame) { return .done }
             }
             let timeout = self.eventLoop.scheduleTask(in: .fromSeconds(expect.timeoutSeconds)) {
-                self.expectation = nil
+                self.scriptState.expectation = nil
                 self.metrics.update { $0.expectFailed += 1 }
                 self.runNextStep()
             }
-            self.expectation = (expect, timeout)
+            self.scriptState.expectation = (expect, timeout)
             return .suspended
         case .http(let http):
             self.performHTTP(http)
             return .suspended
         case .repeat(let times, let steps):
-            self.script.append(ScriptFrame(steps: steps, next: 0, repeatsLeft: times - 1))
+            self.scriptState.frames.append(ScriptState.Frame(steps: steps, next: 0, repeatsLeft: times - 1))
             return .done
         }
     }
@@ -127,7 +127,7 @@ extension SimulatedUser {
     private func repeatSend(
         count: Int, ratePerSecond: Double?, start: Int64, sent: Int, _ send: @escaping @Sendable (Int64) -> Void
     ) {
-        guard self.scriptRunning else { return }
+        guard self.scriptState.isRunning else { return }
         guard sent < count else {
             // Through the loop, so that a long repeat of short bursts does not nest calls.
             self.eventLoop.execute { self.runNextStep() }
@@ -138,7 +138,7 @@ extension SimulatedUser {
         // allows, and each send is planned for the moment it leaves (nothing to be late for).
         let planned = ratePerSecond.map { $0 > 0 ? start + Int64(Double(sent) * 1e9 / $0) : now } ?? now
         if planned > now {
-            self.scriptTask = self.eventLoop.scheduleTask(in: .nanoseconds(planned - now)) {
+            self.scriptState.task = self.eventLoop.scheduleTask(in: .nanoseconds(planned - now)) {
                 send(planned)
                 self.repeatSend(count: count, ratePerSecond: ratePerSecond, start: start, sent: sent + 1, send)
             }
@@ -183,9 +183,9 @@ extension SimulatedUser {
 
     /// Whether `frame` met the pending expectation (which then ends and the script goes on).
     func checkExpectation(_ frame: ServerFrame) -> Bool {
-        guard let (step, timeout) = self.expectation, self.matches(step, frame) else { return false }
+        guard let (step, timeout) = self.scriptState.expectation, self.matches(step, frame) else { return false }
         timeout.cancel()
-        self.expectation = nil
+        self.scriptState.expectation = nil
         self.runNextStep()
         return true
     }

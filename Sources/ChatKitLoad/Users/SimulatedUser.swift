@@ -39,21 +39,9 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     /// Distinct raw copies received (the sum of the trackers' `received`), for the drain.
     var rawReceived = 0
 
-    // Script
-    struct ScriptFrame {
-        var steps: [Step]
-        var next: Int
-        var repeatsLeft: Int
-    }
-    var script: [ScriptFrame] = []
-    var scriptRunning = false
-    var scriptTask: Scheduled<Void>?
-    var expectation: (step: ExpectStep, timeout: Scheduled<Void>)?
-    /// Frames received and not yet consumed by an `expect` step (only kept when the script has one). Starts
-    /// with room for one: NIO's default of 16 frames was 1.4 KB for every user, most of which never expect.
-    var unconsumed = CircularBuffer<ServerFrame>(initialCapacity: 1)
-    static let unconsumedLimit = 256
-    var keepsFramesForExpect = false
+    /// The script interpreter's state (``ScriptState``; the interpreter is `SimulatedUser+Script.swift`).
+    var scriptState = ScriptState()
+    /// Padding for sized messages, by length, built once per length.
     var fillerBySize: [Int: String] = [:]
 
     /// The user's name as UTF-8, compared with the bytes of received frames.
