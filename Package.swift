@@ -129,7 +129,6 @@ let package = Package(
             name: "FuzzHTTP",
             dependencies: [
                 "ChatKit",
-                "ChatKitLoad",
                 "FuzzSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

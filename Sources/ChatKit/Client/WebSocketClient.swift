@@ -4,45 +4,6 @@ import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 
-/// Settings of a client connection, each with its default.
-public struct ClientConfiguration: Sendable {
-    /// Limits and timers of the connection. Default: messages up to 16 MiB (a room's `history` frame can be
-    /// far larger than any single chat message), a ping every 20 s.
-    public var webSocket: WebSocketConfiguration
-    /// How long TCP connect and the upgrade handshake may take together. Default 10 s.
-    public var connectTimeout: TimeAmount
-    /// Subprotocols offered in `Sec-WebSocket-Protocol`, in order of preference. Default none.
-    public var subprotocols: [String]
-    /// Extra request headers for the handshake (`Authorization`, `Origin`, …). Default none.
-    public var headers: [(String, String)]
-    /// How to speak TLS to `wss://` URLs (ChatKitTLS's `NIOSSLClientTLS`); `ws://` URLs never use it.
-    /// Default `nil`: a `wss://` URL then fails with ``WebSocketClientError/tlsNotConfigured(_:)``.
-    public var tls: (any ClientTLSProvider)?
-
-    /// Creates a configuration; every argument has the documented default.
-    public init(
-        webSocket: WebSocketConfiguration = WebSocketConfiguration(maxMessageBytes: 16 * 1024 * 1024),
-        connectTimeout: TimeAmount = .seconds(10),
-        subprotocols: [String] = [],
-        headers: [(String, String)] = [],
-        tls: (any ClientTLSProvider)? = nil
-    ) {
-        self.webSocket = webSocket
-        self.connectTimeout = connectTimeout
-        self.subprotocols = subprotocols
-        self.headers = headers
-        self.tls = tls
-    }
-}
-
-/// Something an open client connection delivers.
-public enum WebSocketEvent: Sendable, Equatable {
-    case text(String)
-    case binary(ByteBuffer)
-    /// The connection closed; 1006 when it dropped without a close frame. Always the last event.
-    case closed(code: UInt16, reason: String)
-}
-
 /// A WebSocket client connection (RFC 6455, frames masked) with its incoming messages as an `AsyncSequence`.
 /// `wss://` URLs need a ``ClientTLSProvider`` in ``ClientConfiguration/tls`` (ChatKitTLS has one).
 ///
@@ -209,75 +170,5 @@ public final class WebSocketClient: Sendable {
         }
         upgraded.futureResult.whenComplete { _ in pending.withLockedValue { $0 = nil } }
         return upgraded.futureResult
-    }
-}
-
-/// Collects a refused handshake's response (status and body) so the caller learns why it was refused.
-private final class HandshakeResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-
-    private let promise: EventLoopPromise<WebSocketClient.Opened>
-    private let url: WebSocketURL
-    /// The connection's TLS provider (`wss://`), which recognises its own handshake errors.
-    private let tls: (any ClientTLSProvider)?
-    private var status: Int?
-    private var body = ""
-
-    init(promise: EventLoopPromise<WebSocketClient.Opened>, url: WebSocketURL, tls: (any ClientTLSProvider)?) {
-        self.promise = promise
-        self.url = url
-        self.tls = tls
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch Self.unwrapInboundIn(data) {
-        case .head(let head):
-            self.status = Int(head.status.code)
-        case .body(let buffer):
-            if self.body.utf8.count < 4096 { self.body += String(buffer: buffer) }
-        case .end:
-            let status = self.status ?? 0
-            if status == 101 {
-                self.promise.fail(WebSocketClientError.handshakeFailed("invalid Sec-WebSocket-Accept in the 101 response"))
-            } else {
-                self.promise.fail(WebSocketClientError.handshakeRejected(status: status, body: self.body))
-            }
-            context.close(promise: nil)
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // The upgrade handler reports a refused upgrade as an error, then passes the response on: wait for it.
-        if error is NIOHTTPClientUpgradeError { return }
-        if let reason = self.tls?.describeTLSError(error) {
-            self.promise.fail(WebSocketClientError.tlsHandshakeFailed(url: self.url.description, reason: reason))
-        } else {
-            self.promise.fail(WebSocketClientError.handshakeFailed("\(error)"))
-        }
-        context.close(promise: nil)
-    }
-}
-
-/// Feeds a client connection's messages into an `AsyncStream`.
-private final class StreamDelegate: WebSocketDelegate {
-    private let continuation: AsyncStream<WebSocketEvent>.Continuation
-
-    init(continuation: AsyncStream<WebSocketEvent>.Continuation) {
-        self.continuation = continuation
-    }
-
-    func webSocketDidOpen(_ connection: WebSocketConnection) {}
-
-    func webSocket(_ connection: WebSocketConnection, didReceiveText text: String) {
-        self.continuation.yield(.text(text))
-    }
-
-    func webSocket(_ connection: WebSocketConnection, didReceiveBinary data: ByteBuffer) {
-        self.continuation.yield(.binary(data))
-    }
-
-    func webSocketDidClose(_ connection: WebSocketConnection, code: UInt16, reason: String) {
-        self.continuation.yield(.closed(code: code, reason: reason))
-        self.continuation.finish()
     }
 }

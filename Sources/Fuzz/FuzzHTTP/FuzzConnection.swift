@@ -1,5 +1,4 @@
 import ChatKit
-import ChatKitLoad
 import FuzzSupport
 import Logging
 import NIOCore

@@ -1,0 +1,60 @@
+import ChatKit
+import Foundation
+
+// The scenario's top level: name, seed, target, admin, protocol, timeouts and reconnect, then each section
+// in turn (read in the other ScenarioJSONReader files) and the checks across them.
+extension ScenarioJSONReader {
+    mutating func scenario(_ root: Any) -> Scenario? {
+        guard let object = self.object(root, "scenario") else { return nil }
+        self.unknownKeys(object, [
+            "name", "description", "seed", "target", "admin", "protocol", "connectTimeout", "reconnect", "groups",
+            "phases", "drain", "thresholds", "tolerate", "$schema",
+        ], "")
+        let name = self.string(object, "name", "", required: true) ?? ""
+        let description = self.string(object, "description", "")
+        // JSON numbers are doubles: seeds stay exact up to 2^53 - 1.
+        let seed = self.integer(object, "seed", "", range: 0...9_007_199_254_740_991) ?? 1
+        let target = self.string(object, "target", "")
+        if let target {
+            do { _ = try WebSocketURL(target) } catch { self.problem("target", "\(error)") }
+        }
+        var admin: AdminTarget?
+        if let adminObject = self.object(object["admin"], "admin") {
+            self.unknownKeys(adminObject, ["url", "token"], "admin")
+            let url = self.string(adminObject, "url", "admin", required: true) ?? ""
+            if !url.isEmpty && !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                self.problem("admin.url", "expected an http:// URL, got \"\(url)\"")
+            }
+            admin = AdminTarget(url: url, token: self.string(adminObject, "token", "admin"))
+        }
+        var wireProtocol = LoadProtocol.chat
+        if let text = self.string(object, "protocol", "") {
+            if let value = LoadProtocol(rawValue: text) { wireProtocol = value } else {
+                self.problem("protocol", "expected \"chat\" or \"raw\", got \"\(text)\"")
+            }
+        }
+        let connectTimeout = self.duration(object, "connectTimeout", "") ?? 10
+        var reconnect: ReconnectPolicy?
+        if let reconnectObject = self.object(object["reconnect"], "reconnect") {
+            self.unknownKeys(reconnectObject, ["attempts", "backoff", "maxBackoff"], "reconnect")
+            reconnect = ReconnectPolicy(
+                attempts: self.integer(reconnectObject, "attempts", "reconnect", range: 0...1000) ?? 3,
+                backoffSeconds: self.duration(reconnectObject, "backoff", "reconnect") ?? 0.2,
+                maxBackoffSeconds: self.duration(reconnectObject, "maxBackoff", "reconnect") ?? 5)
+        }
+        let groups = self.groups(object["groups"])
+        let phases = self.phases(object["phases"], groups: groups)
+        let drain = self.duration(object, "drain", "") ?? 5
+        let thresholds = self.thresholds(object["thresholds"])
+        let tolerate = self.tolerance(object["tolerate"])
+        if wireProtocol == .raw {
+            for problem in Scenario.rawProblems(groups: groups, phases: phases) {
+                self.problem(problem.path, problem.message)
+            }
+        }
+        return Scenario(
+            name: name, description: description, seed: UInt64(seed), target: target, admin: admin,
+            wireProtocol: wireProtocol, connectTimeoutSeconds: connectTimeout, reconnect: reconnect, groups: groups,
+            phases: phases, drainSeconds: drain, thresholds: thresholds, tolerate: tolerate)
+    }
+}
