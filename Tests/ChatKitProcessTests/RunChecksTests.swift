@@ -96,6 +96,28 @@ final class RunChecksTests: XCTestCase {
         }
     }
 
+    func testUsersWhoseJoinsAreRefusedFailTheRunWithTheRefusalAsCause() async throws {
+        // One join per connection: each user connects, joins its first room and is refused its second.
+        try await withServer({ $0.joinRatePerConnection = RateLimit(perSecond: 0.01, burst: 1) }) { server in
+            let scenario = try self.scenarioFile(#"""
+                {"name":"refused","seed":5,"groups":[{"name":"m","count":4,"namePattern":"j-{i}","rooms":["a","b"]}],
+                 "phases":[{"type":"rampUp","duration":"200ms"},{"type":"arrivals","duration":"1s","rate":"4/s","action":"say"}],
+                 "drain":"500ms"}
+                """#)
+            let out = self.temporaryPath("refused.json")
+            let chatctl = try ChildProcess(
+                try RepositoryPaths.binary("chatctl"), ["run", scenario, "--target", server.url, "--quiet", "--out", out])
+            chatctl.closeStdin()
+            let status = try await chatctl.wait(timeout: .seconds(60))
+            XCTAssertEqual(status, 1, chatctl.stdout + chatctl.stderr)
+            let report = try LoadReport.decode(try Data(contentsOf: URL(fileURLWithPath: out)))
+            let check = try XCTUnwrap(report.checks?.first { $0.check == "neverConnected" })
+            XCTAssertFalse(check.passed)
+            XCTAssertTrue(check.message.hasPrefix("4 of 4 users never connected and joined their rooms"), check.message)
+            XCTAssertTrue(check.message.contains("join refused: join_rate_limited: too many joins"), check.message)
+        }
+    }
+
     func testDryRunWarnsOfSendsThatCannotGoOut() async throws {
         let scenario = try self.scenarioFile(#"""
             {"name":"roomless","groups":[{"name":"talkers","count":4,"rooms":["r"]},

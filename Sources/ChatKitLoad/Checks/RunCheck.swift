@@ -42,7 +42,7 @@ public enum RunCheck: String, CaseIterable, Codable, Sendable {
     /// What the check asks, as the summary lists it.
     public var title: String {
         switch self {
-        case .neverConnected: return "every user connected"
+        case .neverConnected: return "every user connected and joined its rooms"
         case .disconnects: return "no user lost its connection"
         case .failedSends: return "no send failed"
         case .unsentSends: return "every planned send went out"

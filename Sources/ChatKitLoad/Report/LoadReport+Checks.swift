@@ -23,7 +23,7 @@ extension LoadReport {
         }
         switch check {
         case .neverConnected:
-            return "\(value) of \(base) users never connected" + causes(failures.connect)
+            return "\(value) of \(base) users never connected and joined their rooms" + causes(failures.connect)
         case .disconnects:
             let total = self.counters[.connectDisconnects] ?? value
             let times = total > value ? " (\(total) disconnects)" : ""

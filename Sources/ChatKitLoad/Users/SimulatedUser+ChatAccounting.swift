@@ -113,11 +113,19 @@ extension SimulatedUser {
             }
         case .presence(let room, let name, _):
             if name != self.name, measuring, self.countsPresence(about: { name }) { self.memberships.update(room: room) { $0.presenceObserved += 1 } }
-        case .error(let code, _, _):
-            if measuring {
+        case .error(let code, let message, let id):
+            // A refused join of a room the user starts in: it never becomes ready, and this is why.
+            let refusedJoin = id == "join" && !self.wasEverReady && !self.initialRoomsPending.isEmpty
+            let seconds = refusedJoin ? self.secondsIntoRun() : 0
+            if measuring || refusedJoin {
                 self.metrics.update {
-                    $0.errors[code.rawValue, default: 0] += 1
-                    $0.answers += 1
+                    if measuring {
+                        $0.errors[code.rawValue, default: 0] += 1
+                        $0.answers += 1
+                    }
+                    if refusedJoin {
+                        FailureCauses.add("join refused: \(code): \(message)", at: seconds, to: &$0.failures.connect)
+                    }
                 }
             }
         case .history, .users:
