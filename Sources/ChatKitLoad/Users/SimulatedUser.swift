@@ -269,7 +269,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
             self.initialRoomsPending = Set(self.planned.rooms)
             if self.planned.rooms.isEmpty { self.becameReady() }
             for room in self.planned.rooms { self.join(room) }
-        case .joined(let room, _, let seq, _):
+        case .joined(let room, _, let seq, _, _, _, _):
             let requested = self.pendingJoins.removeValue(forKey: room) ?? now
             // A membership lost with the connection ends where this one begins.
             if let index = self.finished.lastIndex(where: { $0.room == room && $0.end == .disconnected(rejoinSeq: nil) }) {
@@ -709,7 +709,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         case .message(let message): (room, from, content) = (message.room, message.from, message.content)
         case .whisper(let whisper): (room, from, content) = (nil, whisper.from, whisper.content)
         case .presence(let presenceRoom, let name, _): (room, from, content) = (presenceRoom, name, nil)
-        case .joined(let joinedRoom, _, _, _), .left(let joinedRoom, _, _), .history(let joinedRoom, _, _),
+        case .joined(let joinedRoom, _, _, _, _, _, _), .left(let joinedRoom, _, _), .history(let joinedRoom, _, _),
             .users(let joinedRoom, _, _, _):
             (room, from, content) = (joinedRoom, nil, nil)
         case .error(_, let message, _): (room, from, content) = (nil, nil, message)
