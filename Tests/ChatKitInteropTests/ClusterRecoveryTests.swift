@@ -1,5 +1,6 @@
 import ChatKit
 import ChatKitTestSupport
+import Foundation
 import XCTest
 
 /// Recovery in cluster mode: the room's epoch and history are Redis', so a member recovers on any node what was
@@ -57,6 +58,26 @@ final class ClusterRecoveryTests: XCTestCase {
             XCTAssertEqual(gap.recovered, false)
             XCTAssertEqual(gap.firstSeq, 3)
             XCTAssertEqual(gap.messages, Array(said.suffix(2)))
+        }
+    }
+
+    func testTheHistoryAgeLimitHoldsForHistoryFromRedis() async throws {
+        let redis = try await RedisTestServer()
+        defer { Task { await redis.stop() } }
+        try await withCluster(nodes: 2, redis: redis, { $0.historyMaxAge = .milliseconds(300) }) { nodes in
+            let alice = try await ChatTestClient.connect(nodes[0], name: "alice", room: "news")
+            try alice.send(.say(room: "news", content: "old", id: nil))
+            let old = try await alice.messages(1, in: "news")
+            let oldTs = try XCTUnwrap(old.first?.ts)
+            try await eventually("the message to be older than 300 ms") {
+                Int64(Date().timeIntervalSince1970 * 1000) > oldTs + 400
+            }
+            // Node B has never seen the room: its history comes from Redis, and is too old.
+            let bob = try await ChatTestClient.connect(nodes[1], name: "bob")
+            let joined = try await bob.join("news", since: 0)
+            XCTAssertEqual(joined.recovered, false)
+            XCTAssertEqual(joined.firstSeq, 2)
+            XCTAssertEqual(joined.messages, [])
         }
     }
 }
