@@ -20,7 +20,7 @@ function __chatserver_parse_tokens -S
     set -l unparsed_tokens (__chatserver_tokens -pc)
     switch $unparsed_tokens[1]
     case 'chatserver'
-        __chatserver_parse_subcommand 0 'host=' 'port=' 'admin-token=' 'max-message-bytes=' 'mode=' 'echo' 'no-page' 'max-content-bytes=' 'history=' 'max-id-bytes=' 'max-rooms-per-connection=' 'max-rooms=' 'users-page-size=' 'memory-trim-interval=' 'send-queue=' 'send-queue-bytes=' 'rate-limit=' 'rate-burst=' 'allowed-origins=+' 'allowed-hosts=+' 'ping-interval=' 'pong-timeout=' 'handshake-timeout=' 'shutdown-timeout=' 'threads=' 'redis=' 'node-id=' 'heartbeat-interval=' 'node-ttl=' 'metrics=' 'delivery-sample-interval=' 'tls-cert=' 'tls-key=' 'log-level=' 'version' 'h/help'
+        __chatserver_parse_subcommand 0 'host=' 'port=' 'admin-token=' 'max-message-bytes=' 'mode=' 'echo' 'no-page' 'max-content-bytes=' 'history=' 'history-max-age=' 'max-id-bytes=' 'max-rooms-per-connection=' 'max-rooms=' 'users-page-size=' 'memory-trim-interval=' 'send-queue=' 'send-queue-bytes=' 'rate-limit=' 'rate-burst=' 'allowed-origins=+' 'allowed-hosts=+' 'ping-interval=' 'pong-timeout=' 'handshake-timeout=' 'shutdown-timeout=' 'threads=' 'redis=' 'node-id=' 'heartbeat-interval=' 'node-ttl=' 'metrics=' 'delivery-sample-interval=' 'tls-cert=' 'tls-key=' 'log-level=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __chatserver_parse_subcommand -r 1 'version'
@@ -86,6 +86,7 @@ complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" no-page' -l 'no-page' -d 'Do not serve the browser chat page at GET / (it answers 404 then).'
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" max-content-bytes' -l 'max-content-bytes' -d 'Longest say/whisper content, in UTF-8 bytes; longer gets error too_long.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" history' -l 'history' -d 'Messages each room keeps and replays to members who join.' -rfka ''
+complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" history-max-age' -l 'history-max-age' -d 'Seconds a message stays in a room\'s history (replayed on join and recovered by join with since); 0: no age limit.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" max-id-bytes' -l 'max-id-bytes' -d 'Longest request id, in UTF-8 bytes; longer gets error id_too_long.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" max-rooms-per-connection' -l 'max-rooms-per-connection' -d 'Rooms one connection may be in at once; one more gets error too_many_rooms.' -rfka ''
 complete -c 'chatserver' -n '__chatserver_should_offer_completions_for_flags_or_options "chatserver" max-rooms' -l 'max-rooms' -d 'Rooms that may exist at once (a room exists while it has a member); one more gets error room_limit_reached.' -rfka ''
