@@ -188,8 +188,9 @@ struct ChatServerCommand: AsyncParsableCommand {
         }
         guard self.maxContentBytes > 0 else { throw ValidationError("--max-content-bytes must be positive") }
         guard self.history >= 0 else { throw ValidationError("--history must be 0 or more") }
-        guard self.historyMaxAge >= 0, self.historyMaxAge.isFinite else {
-            throw ValidationError("--history-max-age must be 0 (no age limit) or more seconds, got \(self.historyMaxAge)")
+        guard self.historyMaxAge >= 0, self.historyMaxAge <= 1_000_000_000 else {  // NaN fails too
+            throw ValidationError(
+                "--history-max-age must be from 0 (no age limit) to 1000000000 seconds, got \(self.historyMaxAge)")
         }
         guard self.maxIdBytes >= 1 else { throw ValidationError("--max-id-bytes must be at least 1, got \(self.maxIdBytes)") }
         guard self.maxRoomsPerConnection >= 1 else {
