@@ -60,6 +60,9 @@ struct ChatServerCommand: AsyncParsableCommand {
     @Option(help: "Messages each room keeps and replays to members who join.")
     var history = 50
 
+    @Option(help: "Seconds a message stays in a room's history (replayed on join and recovered by join with since); 0: no age limit.")
+    var historyMaxAge: Double = 0
+
     @Option(help: "Longest request id, in UTF-8 bytes; longer gets error id_too_long.")
     var maxIdBytes = 128
 
@@ -229,6 +232,10 @@ struct ChatServerCommand: AsyncParsableCommand {
         }
         guard self.maxContentBytes > 0 else { throw ValidationError("--max-content-bytes must be positive") }
         guard self.history >= 0 else { throw ValidationError("--history must be 0 or more") }
+        guard self.historyMaxAge >= 0, self.historyMaxAge <= 1_000_000_000 else {  // NaN fails too
+            throw ValidationError(
+                "--history-max-age must be from 0 (no age limit) to 1000000000 seconds, got \(self.historyMaxAge)")
+        }
         guard self.maxIdBytes >= 1 else { throw ValidationError("--max-id-bytes must be at least 1, got \(self.maxIdBytes)") }
         guard self.maxRoomsPerConnection >= 1 else {
             throw ValidationError("--max-rooms-per-connection must be at least 1, got \(self.maxRoomsPerConnection)")
@@ -375,7 +382,8 @@ struct ChatServerCommand: AsyncParsableCommand {
             maxConnectionsPerIP: self.maxConnectionsPerIp,
             handshakeRatePerIP: Self.rateLimit(self.handshakeRatePerIp, burst: self.handshakeBurstPerIp),
             joinRatePerConnection: Self.rateLimit(self.joinRate, burst: self.joinBurst),
-            joinRatePerIP: Self.rateLimit(self.joinRatePerIp, burst: self.joinBurstPerIp)
+            joinRatePerIP: Self.rateLimit(self.joinRatePerIp, burst: self.joinBurstPerIp),
+            historyMaxAge: self.historyMaxAge > 0 ? .fromSeconds(self.historyMaxAge) : nil
         )
         let server: ChatServer
         do {

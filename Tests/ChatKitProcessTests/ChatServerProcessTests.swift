@@ -44,6 +44,8 @@ final class ChatServerProcessTests: XCTestCase {
             (["--allowed-hosts", "chat.example.com,bad host"], "--allowed-hosts: \"bad host\" is not a host name"),
             (["--allowed-hosts", "chat.example.com:99999"], "--allowed-hosts: \"chat.example.com:99999\""),
             (["--allowed-hosts", "a,,b"], "--allowed-hosts: \"\" is not a host name"),
+            (["--history-max-age=-1"], "--history-max-age must be from 0 (no age limit) to 1000000000 seconds"),
+            (["--history-max-age", "1e300"], "--history-max-age must be from 0 (no age limit) to 1000000000 seconds"),
         ]
         for (arguments, message) in cases {
             let server = try self.start(arguments)

@@ -61,7 +61,7 @@ package final class ChatTestClient: Sendable {
             throw TestTimeout(what: "welcome for \(name)")
         }
         if let room {
-            guard case .joined(room, name, _, _) = try await client.next(),
+            guard case .joined(room, name, _, _, _, _, _) = try await client.next(),
                 case .history(room, _, _) = try await client.next()
             else { throw TestTimeout(what: "joined+history of \(room)") }
         }
@@ -76,7 +76,7 @@ package final class ChatTestClient: Sendable {
     package func join(_ room: String) async throws -> (seq: Int, history: [ChatMessage]) {
         try self.send(.join(room: room, id: "join-\(room)"))
         let joined = try await self.next()
-        guard case .joined(room, self.name, let seq, "join-\(room)") = joined else {
+        guard case .joined(room, self.name, let seq, "join-\(room)", _, _, _) = joined else {
             XCTFail("expected joined for \(room), got \(joined)")
             throw TestTimeout(what: "joined")
         }

@@ -10,6 +10,7 @@ final class ServerConfigurationValidationTests: XCTestCase {
         let cases: [(String, (inout ServerConfiguration) -> Void)] = [
             ("port", { $0.port = 70000 }),
             ("historySize", { $0.historySize = -1 }),
+            ("historyMaxAge", { $0.historyMaxAge = .seconds(-1) }),
             ("maxContentBytes", { $0.maxContentBytes = 0 }),
             ("maxIDBytes", { $0.maxIDBytes = 0 }),
             ("maxRoomsPerConnection", { $0.maxRoomsPerConnection = 0 }),

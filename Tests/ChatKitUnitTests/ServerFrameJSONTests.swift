@@ -18,6 +18,8 @@ final class ServerFrameJSONTests: XCTestCase {
             .welcome(name: text),
             .joined(room: "lobby", name: text, seq: 0, id: nil),
             .joined(room: "lobby", name: "n", seq: Int.max, id: text),
+            .joined(room: "lobby", name: "n", seq: 9, id: text, epoch: text, recovered: true),
+            .joined(room: text, name: text, seq: 9, id: nil, epoch: "0123456789abcdef", recovered: false, firstSeq: 4),
             .left(room: "lobby", seq: 7, id: text),
             .left(room: "lobby", seq: 7, id: nil),
             .history(room: "lobby", messages: [], id: nil),

@@ -165,7 +165,7 @@ _chatserver() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--echo --no-page --version -h --help)
     local -a repeating_options=(--allowed-origins --allowed-hosts)
-    local -a non_repeating_options=(--host --port --admin-token --max-message-bytes --mode --max-content-bytes --history --max-id-bytes --max-rooms-per-connection --max-rooms --users-page-size --memory-trim-interval --send-queue --send-queue-bytes --rate-limit --rate-burst --max-connections --max-connections-per-ip --handshake-rate-per-ip --handshake-burst-per-ip --join-rate --join-burst --join-rate-per-ip --join-burst-per-ip --ping-interval --pong-timeout --handshake-timeout --shutdown-timeout --threads --redis --node-id --heartbeat-interval --node-ttl --metrics --delivery-sample-interval --tls-cert --tls-key --log-level)
+    local -a non_repeating_options=(--host --port --admin-token --max-message-bytes --mode --max-content-bytes --history --history-max-age --max-id-bytes --max-rooms-per-connection --max-rooms --users-page-size --memory-trim-interval --send-queue --send-queue-bytes --rate-limit --rate-burst --max-connections --max-connections-per-ip --handshake-rate-per-ip --handshake-burst-per-ip --join-rate --join-burst --join-rate-per-ip --join-burst-per-ip --ping-interval --pong-timeout --handshake-timeout --shutdown-timeout --threads --redis --node-id --heartbeat-interval --node-ttl --metrics --delivery-sample-interval --tls-cert --tls-key --log-level)
     __chatserver_offer_flags_options 0
 
     # Offer option value completions
@@ -190,6 +190,9 @@ _chatserver() {
         return
         ;;
     '--history')
+        return
+        ;;
+    '--history-max-age')
         return
         ;;
     '--max-id-bytes')

@@ -18,7 +18,8 @@ extension ChatHub {
 
     func clusterHandle(_ frame: ClientFrame, from member: ChatMember, cluster: ClusterNode) {
         switch frame {
-        case .join(let room, let id): self.clusterJoin(member, room: room, id: id, cluster: cluster)
+        case .join(let room, let id, let since, let epoch):
+            self.clusterJoin(member, room: room, id: id, since: since, epoch: epoch, cluster: cluster)
         case .leave(let room, let id): self.clusterLeave(member, room: room, id: id, cluster: cluster)
         case .say(let room, let content, let id):
             self.clusterSay(member, room: room, content: content, id: id, cluster: cluster)
@@ -35,7 +36,9 @@ extension ChatHub {
             to: member)
     }
 
-    private func clusterJoin(_ member: ChatMember, room roomName: String, id: String?, cluster: ClusterNode) {
+    private func clusterJoin(
+        _ member: ChatMember, room roomName: String, id: String?, since: Int?, epoch: String?, cluster: ClusterNode
+    ) {
         if let problem = NameRules.roomNameProblem(roomName) {
             return self.sendError(.invalidRoom, problem, id: id, to: member)
         }
@@ -63,14 +66,18 @@ extension ChatHub {
             }
             guard let subscribed else { continue }
             // Subscribed first, then registered: every event after the join is on its way to this node.
-            return subscribed.flatMap { cluster.join(room: roomName, name: member.name) }.whenComplete { result in
-                self.finishClusterJoin(member, room: room, id: id, result: result, cluster: cluster)
-            }
+            let newEpoch = Room.newEpoch()  // the room's epoch if Redis has none yet
+            return subscribed.flatMap { cluster.join(room: roomName, name: member.name, epoch: newEpoch) }
+                .whenComplete { result in
+                    self.finishClusterJoin(
+                        member, room: room, id: id, since: since, epoch: epoch, result: result, cluster: cluster)
+                }
         }
     }
 
     private func finishClusterJoin(
-        _ member: ChatMember, room: Room, id: String?, result: Result<RoomSnapshot, Error>, cluster: ClusterNode
+        _ member: ChatMember, room: Room, id: String?, since: Int?, epoch clientEpoch: String?,
+        result: Result<RoomSnapshot, Error>, cluster: ClusterNode
     ) {
         enum Outcome {
             case joined(DeliveryOutcome)
@@ -95,9 +102,13 @@ extension ChatHub {
                 room.adopt(seq: snapshot.seq)
                 for message in snapshot.history.compactMap(\.chatMessage) { room.record(message) }
             }
-            self.sendLocked(.joined(room: roomName, name: member.name, seq: snapshot.seq, id: id), to: member)
-            self.sendLocked(
-                .history(room: roomName, messages: snapshot.history.compactMap(\.chatMessage), id: id), to: member)
+            if let epoch = snapshot.epoch { room.epoch = epoch }
+            let now = Self.nowMilliseconds()
+            room.dropExpiredHistory(now: now)
+            let history = snapshot.history.compactMap(\.chatMessage).filter { room.isWithinHistoryAge($0, now: now) }
+            self.sendJoinedLocked(
+                room: roomName, name: member.name, seq: snapshot.seq, epoch: room.epoch, history: history,
+                since: since, clientEpoch: clientEpoch, id: id, to: member)
             // Events this node applied after the join, before its reply came back: the member is owed them.
             if let last = room.cluster.lastEvent, last > snapshot.event {
                 for event in room.cluster.recentEvents where event.ev > snapshot.event {

@@ -90,7 +90,8 @@ public final class ChatHub: @unchecked Sendable {
     func handle(_ frame: ClientFrame, from member: ChatMember, receivedAt: NIODeadline = .now()) {
         if let cluster = self.cluster { return self.clusterHandle(frame, from: member, cluster: cluster) }
         switch frame {
-        case .join(let room, let id): self.join(member, room: room, id: id)
+        case .join(let room, let id, let since, let epoch):
+            self.join(member, room: room, id: id, since: since, epoch: epoch)
         case .leave(let room, let id): self.leave(member, room: room, id: id)
         case .say(let room, let content, let id):
             self.say(member, room: room, content: content, id: id, receivedAt: receivedAt)
@@ -99,7 +100,7 @@ public final class ChatHub: @unchecked Sendable {
         }
     }
 
-    private func join(_ member: ChatMember, room roomName: String, id: String?) {
+    private func join(_ member: ChatMember, room roomName: String, id: String?, since: Int?, epoch: String?) {
         if let problem = NameRules.roomNameProblem(roomName) {
             return self.sendError(.invalidRoom, problem, id: id, to: member)
         }
@@ -121,17 +122,40 @@ public final class ChatHub: @unchecked Sendable {
                 let overflowed = self.fanOutLocked(.presence(room: roomName, name: member.name, event: .join), in: room)
                 room.members[member.name] = member
                 // Acknowledge and replay history with the room locked, so no message can slip in between.
-                self.sendLocked(.joined(room: roomName, name: member.name, seq: room.seq, id: id), to: member)
-                self.sendLocked(.history(room: roomName, messages: room.historyMessages, id: id), to: member)
+                room.dropExpiredHistory(now: Self.nowMilliseconds())
+                self.sendJoinedLocked(
+                    room: roomName, name: member.name, seq: room.seq, epoch: room.epoch, history: room.historyMessages,
+                    since: since, clientEpoch: epoch, id: id, to: member)
                 return overflowed
             }
             if let overflowed { return self.dropSlowConsumers(overflowed) }
         }
     }
 
-    /// A new, empty room with this hub's history size.
+    /// Sends `joined` and `history` for a join: as they always were without `since`; with it, the messages after
+    /// `since` when the history still holds them all (see ``HistoryRecovery``). A replay over the member's byte
+    /// budget makes it a slow consumer, as any history does.
+    func sendJoinedLocked(
+        room roomName: String, name: String, seq: Int, epoch: String, history: [ChatMessage], since: Int?,
+        clientEpoch: String?, id: String?, to member: ChatMember
+    ) {
+        guard let since else {
+            self.sendLocked(.joined(room: roomName, name: name, seq: seq, id: id), to: member)
+            return self.sendLocked(.history(room: roomName, messages: history, id: id), to: member)
+        }
+        let recovery = HistoryRecovery(history: history, seq: seq, epoch: epoch, since: since, clientEpoch: clientEpoch)
+        self.sendLocked(
+            .joined(
+                room: roomName, name: name, seq: seq, id: id, epoch: epoch, recovered: recovery.recovered,
+                firstSeq: recovery.firstSeq), to: member)
+        self.sendLocked(.history(room: roomName, messages: recovery.messages, id: id), to: member)
+    }
+
+    /// A new, empty room with this hub's history size and age.
     func makeRoom(_ name: String, recentEvents: Int = 0) -> Room {
-        Room(name: name, historyCapacity: self.limits.historySize, recentEvents: recentEvents)
+        Room(
+            name: name, historyCapacity: self.limits.historySize,
+            historyMaxAge: self.limits.historyMaxAgeMilliseconds, recentEvents: recentEvents)
     }
 
     func sendTooManyRooms(id: String?, to member: ChatMember) {

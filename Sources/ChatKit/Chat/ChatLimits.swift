@@ -2,6 +2,8 @@
 struct ChatLimits: Sendable {
     /// Messages each room keeps and sends to a member who joins.
     var historySize: Int
+    /// Milliseconds a message stays in history (`--history-max-age`); 0: no age limit.
+    var historyMaxAgeMilliseconds: Int64 = 0
     /// Longest `content` of a `say` or `whisper`, in UTF-8 bytes.
     var maxContentBytes: Int
     /// Rooms one connection may be in at once (`too_many_rooms`).

@@ -3,8 +3,9 @@ import NIOCore
 
 /// A request a chat client sends, as a JSON text frame with a `type` field (see docs/protocol.md).
 public enum ClientFrame: Sendable, Equatable {
-    /// Join a room (created on first join).
-    case join(room: String, id: String?)
+    /// Join a room (created on first join). With `since` (the last `seq` the client saw) the server replays
+    /// what came after it; `epoch` is the room's epoch from the earlier `joined`, to tell a re-created room.
+    case join(room: String, id: String?, since: Int? = nil, epoch: String? = nil)
     /// Leave a room.
     case leave(room: String, id: String?)
     /// Broadcast `content` to every member of `room`, the sender included.
@@ -18,7 +19,7 @@ public enum ClientFrame: Sendable, Equatable {
     /// The client's correlation id, echoed on everything the server sends about this request.
     public var id: String? {
         switch self {
-        case .join(_, let id), .leave(_, let id), .say(_, _, let id), .whisper(_, _, let id), .users(_, let id, _):
+        case .join(_, let id, _, _), .leave(_, let id), .say(_, _, let id), .whisper(_, _, let id), .users(_, let id, _):
             return id
         }
     }
@@ -71,7 +72,10 @@ extension ClientFrame {
                 throw reader.error(.missingField, "missing field \"type\"")
             }
             switch type {
-            case "join": return .success(.join(room: try reader.string("room"), id: reader.id))
+            case "join":
+                let room = try reader.string("room")
+                let since = try reader.optionalSequence("since")
+                return .success(.join(room: room, id: reader.id, since: since, epoch: try reader.optionalString("epoch")))
             case "leave": return .success(.leave(room: try reader.string("room"), id: reader.id))
             case "users":
                 let room = try reader.string("room")
@@ -96,7 +100,12 @@ extension ClientFrame {
     public func encoded() -> String {
         var fields: [String: String] = [:]
         switch self {
-        case .join(let room, _): fields = ["type": "join", "room": room]
+        case .join(let room, _, let since, let epoch):
+            fields = ["type": "join", "room": room]
+            if let epoch { fields["epoch"] = epoch }
+            if let since {  // a number among the strings
+                return JSONText.encode(RecoveringJoin(epoch: epoch, id: self.id, room: room, since: since))
+            }
         case .leave(let room, _): fields = ["type": "leave", "room": room]
         case .users(let room, _, let after):
             fields = ["type": "users", "room": room]
@@ -106,6 +115,22 @@ extension ClientFrame {
         }
         if let id = self.id { fields["id"] = id }
         return JSONText.encode(fields)
+    }
+}
+
+/// A `join` with `since`, as a client sends it.
+private struct RecoveringJoin: Encodable {
+    var type = "join"
+    var epoch: String?
+    var id: String?
+    var room: String
+    var since: Int
+
+    init(epoch: String?, id: String?, room: String, since: Int) {
+        self.epoch = epoch
+        self.id = id
+        self.room = room
+        self.since = since
     }
 }
 
@@ -124,6 +149,18 @@ private struct FieldReader {
             throw self.error(.badField, "field \"\(name)\" must be a string")
         }
         return string
+    }
+
+    /// A whole number from 0 to `Int.max` (a `seq`), or `nil` when absent.
+    func optionalSequence(_ name: String) throws -> Int? {
+        guard let value = self.fields[name], !(value is NSNull) else { return nil }
+        guard let number = value as? NSNumber, String(cString: number.objCType) != "c",  // "c": true or false
+            let double = Double(exactly: number.doubleValue), double >= 0, double <= 9_007_199_254_740_991,
+            double.rounded() == double
+        else {
+            throw self.error(.badField, "field \"\(name)\" must be a whole number from 0 (a seq)")
+        }
+        return Int(double)
     }
 
     func string(_ name: String) throws -> String {

@@ -17,6 +17,11 @@ final class Room: @unchecked Sendable {
     /// The last messages, oldest first, at most `historyCapacity`; empty (no storage) until the first one.
     private(set) var history: CircularBuffer<ChatMessage>?
     private let historyCapacity: Int
+    /// Milliseconds a message stays in history; 0: no age limit.
+    private let historyMaxAge: Int64
+    /// This incarnation of the room: a random id, new each time the room is created (in cluster mode, the one
+    /// Redis keeps with the room's counters), so a client can tell a re-created room from the one it knew.
+    var epoch: String
     /// Members by name.
     var members: [String: ChatMember] = [:] {
         didSet { self.sortedNames = nil }
@@ -30,9 +35,11 @@ final class Room: @unchecked Sendable {
     private var clusterState: RoomClusterState?
     private let recentEvents: Int
 
-    init(name: String, historyCapacity: Int, recentEvents: Int = 0) {
+    init(name: String, historyCapacity: Int, historyMaxAge: Int64 = 0, recentEvents: Int = 0) {
         self.name = name
         self.historyCapacity = max(0, historyCapacity)
+        self.historyMaxAge = max(0, historyMaxAge)
+        self.epoch = Self.newEpoch()
         self.recentEvents = recentEvents
     }
 
@@ -67,8 +74,27 @@ final class Room: @unchecked Sendable {
         self.keep(message)
     }
 
+    /// A new random epoch: 16 hex digits.
+    static func newEpoch() -> String {
+        let text = String(UInt64.random(in: .min ... .max), radix: 16)
+        return String(repeating: "0", count: 16 - text.count) + text
+    }
+
+    /// Drops the messages older than the history's age limit at `now` (milliseconds since the Unix epoch).
+    /// History is trimmed lazily, when it is read or appended to.
+    func dropExpiredHistory(now: Int64) {
+        guard self.historyMaxAge > 0 else { return }
+        while let first = self.history?.first, first.ts < now - self.historyMaxAge { self.history?.removeFirst() }
+    }
+
+    /// Whether `message` is still young enough for history at `now`.
+    func isWithinHistoryAge(_ message: ChatMessage, now: Int64) -> Bool {
+        self.historyMaxAge == 0 || message.ts >= now - self.historyMaxAge
+    }
+
     private func keep(_ message: ChatMessage) {
         guard self.historyCapacity > 0 else { return }
+        self.dropExpiredHistory(now: message.ts)
         if self.history == nil { self.history = CircularBuffer(initialCapacity: min(self.historyCapacity, 16)) }
         if self.history?.count == self.historyCapacity { self.history?.removeFirst() }
         self.history?.append(message)

@@ -56,8 +56,12 @@ public enum ServerFrame: Sendable, Equatable {
     /// First frame on a new connection: the name the server knows you by.
     case welcome(name: String)
     /// Join acknowledgement. `seq` is the room's last assigned sequence number: every message after
-    /// the join has a larger one.
-    case joined(room: String, name: String, seq: Int, id: String?)
+    /// the join has a larger one. Only for a `join` with `since`: `epoch` names this incarnation of the room,
+    /// `recovered` says whether the `history` that follows is exactly the messages after `since`, and when it
+    /// is not, `firstSeq` is the first seq the room still has (the client missed `since + 1 ..< firstSeq`).
+    case joined(
+        room: String, name: String, seq: Int, id: String?, epoch: String? = nil, recovered: Bool? = nil,
+        firstSeq: Int? = nil)
     /// Leave acknowledgement. `seq` is the room's last assigned sequence number when you left: you received
     /// every message from the `joined` seq + 1 up to it.
     case left(room: String, seq: Int, id: String?)
@@ -94,6 +98,7 @@ public enum ServerFrame: Sendable, Equatable {
 extension ServerFrame: Codable {
     private enum CodingKeys: String, CodingKey {
         case type, name, room, seq, id, messages, from, to, content, ts, event, names, code, message, next
+        case epoch, recovered, firstSeq
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -102,11 +107,14 @@ extension ServerFrame: Codable {
         switch self {
         case .welcome(let name):
             try container.encode(name, forKey: .name)
-        case .joined(let room, let name, let seq, let id):
+        case .joined(let room, let name, let seq, let id, let epoch, let recovered, let firstSeq):
             try container.encode(room, forKey: .room)
             try container.encode(name, forKey: .name)
             try container.encode(seq, forKey: .seq)
             try container.encodeIfPresent(id, forKey: .id)
+            try container.encodeIfPresent(epoch, forKey: .epoch)
+            try container.encodeIfPresent(recovered, forKey: .recovered)
+            try container.encodeIfPresent(firstSeq, forKey: .firstSeq)
         case .left(let room, let seq, let id):
             try container.encode(room, forKey: .room)
             try container.encode(seq, forKey: .seq)
@@ -156,7 +164,10 @@ extension ServerFrame: Codable {
                 room: try c.decode(String.self, forKey: .room),
                 name: try c.decode(String.self, forKey: .name),
                 seq: try c.decode(Int.self, forKey: .seq),
-                id: id
+                id: id,
+                epoch: try c.decodeIfPresent(String.self, forKey: .epoch),
+                recovered: try c.decodeIfPresent(Bool.self, forKey: .recovered),
+                firstSeq: try c.decodeIfPresent(Int.self, forKey: .firstSeq)
             )
         case "left":
             self = .left(room: try c.decode(String.self, forKey: .room), seq: try c.decode(Int.self, forKey: .seq), id: id)

@@ -19,9 +19,15 @@ package enum ServerFrameJSON {
         switch frame {
         case .welcome(let name):
             object.string("name", name, &buffer)
-        case .joined(let room, let name, let seq, let id):
+        case .joined(let room, let name, let seq, let id, let epoch, let recovered, let firstSeq):
+            object.optionalString("epoch", epoch, &buffer)
+            if let firstSeq { object.integer("firstSeq", Int64(firstSeq), &buffer) }
             object.optionalString("id", id, &buffer)
             object.string("name", name, &buffer)
+            if let recovered {
+                object.key("recovered", &buffer)
+                buffer.writeStaticString(recovered ? "true" : "false")
+            }
             object.string("room", room, &buffer)
             object.integer("seq", Int64(seq), &buffer)
         case .left(let room, let seq, let id):

@@ -169,9 +169,9 @@ final class ClusterNode: Sendable {
     }
 
     /// Registers `name` in `room` and publishes its presence; returns the room's `seq`, the event number of
-    /// that presence, and the last messages.
-    func join(room: String, name: String) -> EventLoopFuture<RoomSnapshot> {
-        self.evaluate(ClusterScripts.join, [room, name, self.nodeID, String(self.historyLimit)])
+    /// that presence, the last messages and the room's epoch (`epoch` becomes the room's when it has none).
+    func join(room: String, name: String, epoch: String) -> EventLoopFuture<RoomSnapshot> {
+        self.evaluate(ClusterScripts.join, [room, name, self.nodeID, String(self.historyLimit), epoch])
             .flatMapThrowing { try RoomSnapshot($0) }
     }
 

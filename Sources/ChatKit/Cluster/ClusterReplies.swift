@@ -1,10 +1,12 @@
-/// Where a room stands in Redis: its last `seq`, its last event number, and stored history (oldest first).
+/// Where a room stands in Redis: its last `seq`, its last event number, stored history (oldest first) and, from
+/// a join, the room's epoch.
 struct RoomSnapshot: Sendable {
     var seq: Int
     var event: Int
     var history: [ClusterEvent]
+    var epoch: String?
 
-    /// Reads `{seq, ev, [envelope…]}`.
+    /// Reads `{seq, ev, [envelope…]}` and an optional epoch after them.
     init(_ reply: RESPValue) throws {
         guard let parts = reply.array, parts.count >= 2, let seq = parts[0].integer, let event = parts[1].integer else {
             throw RedisError.unexpectedReply("expected {seq, ev, history}")
@@ -14,6 +16,7 @@ struct RoomSnapshot: Sendable {
         self.history = (parts.count > 2 ? parts[2].array ?? [] : []).compactMap {
             $0.string.flatMap(ClusterEvent.decode)
         }
+        self.epoch = parts.count > 3 ? parts[3].string : nil
     }
 }
 

@@ -16,12 +16,18 @@ enum ClusterScripts {
 
         """
 
-    /// ARGV: prefix, room, name, node, history limit → `{seq, ev, history}`. Registers the member, publishes
-    /// its presence `join`, and reads `seq` and history in the same step.
+    /// ARGV: prefix, room, name, node, history limit, new epoch → `{seq, ev, history, epoch}`. Registers the
+    /// member, publishes its presence `join`, and reads `seq`, history and the room's epoch in the same step
+    /// (the epoch is set to the given one when the room has none yet, so every node agrees on it).
     static let join =
         prelude + """
             local room, name, node, limit = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
             local rk = p .. 'room:' .. room
+            local epoch = redis.call('GET', rk .. ':epoch')
+            if not epoch then
+              epoch = ARGV[6]
+              redis.call('SET', rk .. ':epoch', epoch)
+            end
             redis.call('HSET', rk .. ':members', name, node)
             redis.call('SADD', p .. 'node:' .. node .. ':rooms', room)
             local seq = tonumber(redis.call('GET', rk .. ':seq') or '0')
@@ -29,7 +35,7 @@ enum ClusterScripts {
             local history = {}
             if limit > 0 then history = redis.call('LRANGE', rk .. ':history', -limit, -1) end
             redis.call('PUBLISH', rk, presence(ev, 'join', name, node, seq, false))
-            return {seq, ev, history}
+            return {seq, ev, history, epoch}
             """
 
     /// ARGV: prefix, room, name, node → `{seq, ev}`; `ev` is 0 when the member was not registered (nothing

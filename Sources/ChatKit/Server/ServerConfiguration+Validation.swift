@@ -27,6 +27,9 @@ extension ServerConfiguration {
             try check(self.webSocket.deadPeerTimeout < interval, "webSocket.deadPeerTimeout", "must be below webSocket.pingInterval")
         }
         try check(self.historySize >= 0, "historySize", "must be 0 or more, got \(self.historySize)")
+        if let age = self.historyMaxAge {
+            try check(age > .zero, "historyMaxAge", "must be positive (nil keeps messages whatever their age)")
+        }
         try check(self.maxContentBytes > 0, "maxContentBytes", "must be positive, got \(self.maxContentBytes)")
         try check(self.maxIDBytes >= 1, "maxIDBytes", "must be at least 1, got \(self.maxIDBytes)")
         try check(self.maxRoomsPerConnection >= 1, "maxRoomsPerConnection", "must be at least 1, got \(self.maxRoomsPerConnection)")

@@ -11,6 +11,9 @@ public struct ServerConfiguration: Sendable {
     public var webSocket: WebSocketConfiguration
     /// Messages each room keeps and sends to a member who joins. Default 50.
     public var historySize: Int
+    /// How long a message stays in a room's history (`--history-max-age`); `nil`: no age limit (the default).
+    /// Older messages are dropped when the history is next read or appended to.
+    public var historyMaxAge: TimeAmount?
     /// Longest `content` of a `say` or `whisper`, in UTF-8 bytes; longer gets `too_long`. Default 8 KiB.
     public var maxContentBytes: Int
     /// Longest `id` of a request, in UTF-8 bytes; longer gets `id_too_long`. Default 128.
@@ -149,8 +152,10 @@ public struct ServerConfiguration: Sendable {
         maxConnectionsPerIP: Int = 0,
         handshakeRatePerIP: RateLimit? = nil,
         joinRatePerConnection: RateLimit? = Self.defaultJoinRatePerConnection,
-        joinRatePerIP: RateLimit? = nil
+        joinRatePerIP: RateLimit? = nil,
+        historyMaxAge: TimeAmount? = nil
     ) {
+        self.historyMaxAge = historyMaxAge
         self.host = host
         self.port = port
         self.webSocket = webSocket

@@ -19,5 +19,6 @@ extension ChatLimits {
             historySize: configuration.historySize, maxContentBytes: configuration.maxContentBytes,
             maxRoomsPerConnection: configuration.maxRoomsPerConnection, maxRooms: configuration.maxRooms,
             usersPageSize: configuration.usersPageSize)
+        self.historyMaxAgeMilliseconds = max(0, (configuration.historyMaxAge?.nanoseconds ?? 0) / 1_000_000)
     }
 }

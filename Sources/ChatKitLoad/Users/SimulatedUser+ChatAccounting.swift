@@ -58,7 +58,7 @@ extension SimulatedUser {
             self.initialRoomsPending = Set(self.planned.rooms)
             if self.planned.rooms.isEmpty { self.becameReady() }
             for room in self.planned.rooms { self.join(room) }
-        case .joined(let room, _, let seq, _):
+        case .joined(let room, _, let seq, _, _, _, _):
             let requested = self.pendingJoins.removeValue(forKey: room) ?? now
             // A membership lost with the connection ends where this one begins.
             if let index = self.finished.lastIndex(where: { $0.room == room && $0.end == .disconnected(rejoinSeq: nil) }) {

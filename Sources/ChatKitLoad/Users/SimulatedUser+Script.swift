@@ -197,7 +197,7 @@ extension SimulatedUser {
         case .message(let message): (room, from, content) = (message.room, message.from, message.content)
         case .whisper(let whisper): (room, from, content) = (nil, whisper.from, whisper.content)
         case .presence(let presenceRoom, let name, _): (room, from, content) = (presenceRoom, name, nil)
-        case .joined(let joinedRoom, _, _, _), .left(let joinedRoom, _, _), .history(let joinedRoom, _, _),
+        case .joined(let joinedRoom, _, _, _, _, _, _), .left(let joinedRoom, _, _), .history(let joinedRoom, _, _),
             .users(let joinedRoom, _, _, _):
             (room, from, content) = (joinedRoom, nil, nil)
         case .error(_, let message, _): (room, from, content) = (nil, nil, message)

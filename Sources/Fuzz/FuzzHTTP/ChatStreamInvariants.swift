@@ -22,7 +22,7 @@ struct ChatStreamInvariants {
         switch frame {
         case .welcome:
             fuzzFail("frame \(index) is a second welcome")
-        case .joined(let room, let joinedName, let seq, _):
+        case .joined(let room, let joinedName, let seq, _, _, _, _):
             fuzzRequire(joinedName == name, "\(name) joined \(room) as \(joinedName)")
             fuzzRequire(self.lastSeq[room] == nil, "\(name) joined \(room) twice")
             fuzzRequire(seq >= 0, "joined \(room) at seq \(seq)")

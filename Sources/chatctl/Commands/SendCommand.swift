@@ -133,7 +133,7 @@ struct SendCommand: AsyncParsableCommand {
                     return .accepted(text)
                 case .whisper(let whisper) where whisper.id == awaited:
                     return .accepted(text)
-                case .joined(_, _, _, let id) where id == awaited, .left(_, _, let id) where id == awaited,
+                case .joined(_, _, _, let id, _, _, _) where id == awaited, .left(_, _, let id) where id == awaited,
                     .users(_, _, let id, _) where id == awaited, .history(_, _, let id) where id == awaited:
                     return .accepted(text)
                 default:
