@@ -153,4 +153,58 @@ final class ChatClientTests: XCTestCase {
             XCTAssertFalse(events.contains { if case .reconnecting = $0 { return true } else { return false } })
         }
     }
+
+    func testARoomRecreatedWhileAwayIsReportedAndItsNewMessagesDelivered() async throws {
+        try await withServer { server in
+            let alice = try await ChatTestClient.connect(server, name: "alice", room: "tmp")
+            let bob = try await ChatClient.connect(to: server.url, name: "bob", configuration: self.configuration())
+            let log = ChatClientEventLog(bob)
+            try bob.join("tmp")
+            try await log.waitFor("bob's joined", Self.isJoined("tmp"))
+            try await alice.expect(.presence(room: "tmp", name: "bob", event: .join))
+            let old = try await self.say(2, in: "tmp", from: alice, tag: "old")
+            try await log.waitForMessages(2)
+
+            // Bob drops; alice leaves, so the room is deleted, and joins again: a new room, seqs from 1 again.
+            try self.drop("bob", on: server)
+            try await alice.expect(.presence(room: "tmp", name: "bob", event: .leave))
+            try alice.send(.leave(room: "tmp", id: "l1"))
+            try await alice.expect(.left(room: "tmp", seq: 2, id: "l1"))
+            let fresh = try await alice.join("tmp", since: 0)
+            let epoch = try XCTUnwrap(fresh.epoch)
+            let new = try await self.say(3, in: "tmp", from: alice, tag: "new")
+            try await log.waitForMessages(5)
+
+            let events = await log.events
+            let resetAt = try XCTUnwrap(events.firstIndex(of: .roomReset(room: "tmp", epoch: epoch)), "\(events)")
+            XCTAssertLessThan(resetAt, try XCTUnwrap(events.firstIndex(of: .frame(.message(new[0])))))
+            let messages = await log.messages
+            XCTAssertEqual(messages, old + new)
+            XCTAssertFalse(events.contains { if case .gap = $0 { return true } else { return false } })
+            await bob.close()
+        }
+    }
+
+    func testACallerThatStopsReadingGetsTheClientClosedNotEventsDropped() async throws {
+        try await withServer { server in
+            let alice = try await ChatTestClient.connect(server, name: "alice", room: "lobby")
+            var configuration = self.configuration(initialDelay: .milliseconds(10))
+            configuration.eventBufferSize = 5
+            let bob = try await ChatClient.connect(to: server.url, name: "bob", configuration: configuration)
+            try bob.join("lobby")
+            try await alice.expect(.presence(room: "lobby", name: "bob", event: .join))
+            _ = try await self.say(10, in: "lobby", from: alice, tag: "unread")
+            try await eventually("the server to see bob go") { !server.hub.isNameTaken("bob") }
+
+            var events: [ChatClientEvent] = []
+            for await event in bob.events { events.append(event) }  // ends: the stream is finished
+            XCTAssertEqual(events.count, 6, "\(events)")
+            XCTAssertEqual(events.last, .closed(code: 1000, reason: ChatClient.eventBufferFullReason))
+            let seqs = events.compactMap { event -> Int? in
+                if case .frame(.message(let message)) = event { return message.seq } else { return nil }
+            }
+            XCTAssertEqual(seqs, [1, 2])  // welcome, joined, history, then the first two: none skipped
+            XCTAssertThrowsError(try bob.say("still there?", in: "lobby"))
+        }
+    }
 }

@@ -47,9 +47,9 @@ public final class ChatClient: Sendable {
         self.name = name
         self.configuration = configuration
         self.eventLoop = eventLoop
-        // Two slots beyond the caller's allowance: one to notice it is full, one for the `.closed` that follows.
+        // One slot beyond the caller's allowance, for the `.closed` that follows when the allowance is used up.
         (self.events, self.continuation) = AsyncStream.makeStream(
-            of: ChatClientEvent.self, bufferingPolicy: .bufferingOldest(max(1, configuration.eventBufferSize) + 2))
+            of: ChatClientEvent.self, bufferingPolicy: .bufferingOldest(max(1, configuration.eventBufferSize) + 1))
     }
 
     /// Connects to the chat endpoint `url` (`ws://host:port/ws`) as `name`; throws a ``WebSocketClientError``
@@ -262,7 +262,8 @@ public final class ChatClient: Sendable {
 
     // MARK: Events
 
-    /// Delivers `event`; when the caller has let the buffer fill up, closes the client instead of dropping.
+    /// Delivers `event`; when that fills the caller's allowance, closes the client (its `.closed` takes the spare
+    /// slot) rather than ever dropping an event.
     private func yieldLocked(_ event: ChatClientEvent, state: inout State) {
         guard state.phase != .closed else { return }
         if case .enqueued(let remaining) = self.continuation.yield(event), remaining <= 1 {
