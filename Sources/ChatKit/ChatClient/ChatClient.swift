@@ -88,14 +88,14 @@ public final class ChatClient: Sendable {
         }
     }
 
-    /// Leaves `room`: it is not joined again after a reconnect. The server replies `left`.
+    /// Leaves `room`: it is not joined again after a reconnect. The server replies `left`; while reconnecting
+    /// there is nothing to send (the server already let the connection go), so the room is only forgotten.
     public func leave(_ room: String, id: String? = nil) throws {
         let connection = self.state.withLockedValue { state in
             state.ledger.remove(room)
             return state.connection
         }
-        guard let connection else { throw WebSocketClientError.closed }
-        try Self.send(.leave(room: room, id: id), on: connection)
+        try connection.map { try Self.send(.leave(room: room, id: id), on: $0) }
     }
 
     /// Says `content` in `room`; throws ``WebSocketClientError/closed`` while the client is reconnecting.

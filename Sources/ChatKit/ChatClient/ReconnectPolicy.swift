@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a ``ChatClient`` retries after losing its connection: exponential backoff with optional jitter.
 public struct ReconnectPolicy: Sendable, Equatable {
     /// The wait before the first attempt. Default 250 ms.
@@ -29,11 +31,7 @@ public struct ReconnectPolicy: Sendable, Equatable {
     public func baseDelay(attempt: Int) -> Duration {
         let initial = Self.seconds(self.initialDelay)
         let cap = Self.seconds(self.maxDelay)
-        var delay = max(0, initial)
-        for _ in 1..<max(1, attempt) {
-            delay *= max(1, self.factor)
-            if delay >= cap { break }
-        }
+        let delay = max(0, initial) * pow(max(1, self.factor), Double(max(1, attempt) - 1))  // +inf when huge
         return .milliseconds(Int64((min(delay, max(0, cap)) * 1000).rounded()))
     }
 
