@@ -178,6 +178,11 @@ public final class ChatClient: Sendable {
             guard self.configuration.reconnectCodes.contains(code), state.connections > 0,
                 self.configuration.reconnect.allows(attempt: state.failedAttempts + 1)
             else {
+                if state.failedAttempts > 0, self.configuration.reconnectCodes.contains(code) {
+                    // A reconnect that opened and was lost again before its welcome used up the last attempt.
+                    let lastError = "connection lost (\(code)\(reason.isEmpty ? "" : " \(reason)"))"
+                    self.yieldLocked(.gaveUp(attempts: state.failedAttempts, lastError: lastError), state: &state)
+                }
                 self.finishLocked(code: code, reason: reason, state: &state)
                 return
             }
