@@ -1,16 +1,22 @@
 @testable import ChatKit
 import ChatKitTestSupport
+import Foundation
 import XCTest
 
 /// `ChatClient`: a member whose connection is lost reconnects with backoff, joins its rooms again with `since`,
 /// and gets exactly what it missed, once, or is told exactly which seqs are lost.
 final class ChatClientTests: XCTestCase {
+    /// How long a dropped client waits before reconnecting in the tests that say messages while it is away: 1 s
+    /// (3 s under a sanitizer, where everything is several times slower).
+    private static let awayDelay: Duration =
+        ProcessInfo.processInfo.environment["CHATKIT_SANITIZER"] == nil ? .seconds(1) : .seconds(3)
+
     /// Reconnects after `initialDelay`: long enough for the test to say its messages while the client is away.
     private func configuration(
-        initialDelay: Duration = .seconds(1), maxAttempts: Int? = 5, reconnectCodes: Set<UInt16>? = nil
+        initialDelay: Duration = ChatClientTests.awayDelay, maxAttempts: Int? = 5, reconnectCodes: Set<UInt16>? = nil
     ) -> ChatClientConfiguration {
         ChatClientConfiguration(
-            reconnect: ReconnectPolicy(initialDelay: initialDelay, factor: 2, maxDelay: .seconds(2), maxAttempts: maxAttempts),
+            reconnect: ReconnectPolicy(initialDelay: initialDelay, factor: 2, maxDelay: .seconds(4), maxAttempts: maxAttempts),
             reconnectCodes: reconnectCodes ?? ChatClientConfiguration.defaultReconnectCodes)
     }
 
@@ -54,7 +60,7 @@ final class ChatClientTests: XCTestCase {
             XCTAssertEqual(messages, before + missed + after)  // original seq and ts, in order, once each
             XCTAssertEqual(messages.map(\.seq), Array(1...6))
             let events = await log.events
-            XCTAssertTrue(events.contains(.reconnecting(attempt: 1, delay: .seconds(1))), "\(events)")
+            XCTAssertTrue(events.contains(.reconnecting(attempt: 1, delay: Self.awayDelay)), "\(events)")
             XCTAssertEqual(events.filter { $0 == .reconnected }.count, 1)
             XCTAssertFalse(events.contains { if case .gap = $0 { return true } else { return false } })
             // Only the first welcome and the first join's joined/history are passed on.
