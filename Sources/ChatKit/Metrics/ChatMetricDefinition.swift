@@ -74,12 +74,15 @@ struct ChatMetricDefinition: Sendable {
 
     static let errors = Self(
         "errors", unit: "total", .counter, help: "Error frames sent to clients, by error code.")
+    static let upgradesRefused = Self(
+        "upgrades_refused", unit: "total", .counter,
+        help: "WebSocket upgrades answered with an HTTP error instead of 101, by the refusal's error code.")
     static let rooms = Self(
         "rooms", unit: "", .gauge, help: "Rooms that exist (rooms with at least one member).")
 
     /// Every metric, in the order the documentation lists them.
     static let all: [ChatMetricDefinition] = [
         .connections, .connectionsOpened, .connectionsClosed, .messagesReceived, .messagesSent, .receivedBytes,
-        .sentBytes, .fanoutMembers, .deliverySeconds, .slowConsumersDropped, .errors, .rooms,
+        .sentBytes, .fanoutMembers, .deliverySeconds, .slowConsumersDropped, .errors, .upgradesRefused, .rooms,
     ]
 }

@@ -105,6 +105,13 @@ public final class ChatMetrics: Sendable {
         }
     }
 
+    /// A WebSocket upgrade was refused with the error `code` (the registry returns the same series each time).
+    func upgradeRefused(_ code: String) {
+        CoreMetrics.Counter(
+            label: ChatMetricDefinition.upgradesRefused.name, dimensions: [("code", code)], factory: self.factory
+        ).increment()
+    }
+
     /// A room message is about to be queued on `members` members.
     func fannedOut(members: Int) {
         self.fanoutMembers.record(members)

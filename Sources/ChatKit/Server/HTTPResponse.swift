@@ -11,6 +11,8 @@ struct HTTPResponse: Sendable {
     var cacheControl: String
     /// Extra headers, after the ones above.
     var headers: [(String, String)] = []
+    /// The JSON body's `error` code, for an error response (what refused upgrades are counted by).
+    var errorCode: String?
 
     /// The content type of every response but `/metrics`.
     static let jsonContentType = "application/json; charset=utf-8"
@@ -25,7 +27,9 @@ struct HTTPResponse: Sendable {
     /// The JSON error body every failed request gets: `{"error": code, "message": sentence}`.
     static func error(_ status: HTTPResponseStatus, _ code: String, _ message: String,
                       headers: [(String, String)] = []) -> Self {
-        .json(status, HTTPErrorBody(error: code, message: message), headers: headers)
+        var response = Self.json(status, HTTPErrorBody(error: code, message: message), headers: headers)
+        response.errorCode = code
+        return response
     }
 
     /// A response in the Prometheus text format.

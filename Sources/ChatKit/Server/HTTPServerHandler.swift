@@ -27,9 +27,12 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Set by the upgrader when the connection or handshake limits refused this request's upgrade
     /// (``ConnectionAdmission``): the answer to give instead of the route's.
     private let admissionRefusal: NIOLoopBoundBox<HTTPRejection?>?
+    /// Counts refused upgrades: every request asking for a WebSocket that gets an answer here did not get its 101.
+    private let stats: ServerStats
 
     init(server: ServerContext, admissionRefusal: NIOLoopBoundBox<HTTPRejection?>? = nil) {
         self.routes = HTTPRoutes(server: server)
+        self.stats = server.stats
         self.configuration = server.configuration
         self.admissionRefusal = admissionRefusal
     }
@@ -181,6 +184,9 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func write(_ response: HTTPResponse, for request: HTTPRequestHead, keepAlive: Bool,
                        context: ChannelHandlerContext) {
+        if request.headers[canonicalForm: "upgrade"].contains(where: { $0.lowercased() == "websocket" }) {
+            self.stats.upgradeRefused(code: response.errorCode ?? "http_\(response.status.code)")
+        }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: response.contentType)
         headers.add(name: "Content-Length", value: "\(response.body.count)")

@@ -14,6 +14,7 @@ public final class ServerStats: Sendable {
     let bytesOut = ManagedAtomic<Int>(0)
     let slowConsumersDropped = ManagedAtomic<Int>(0)
     private let errors = NIOLockedValueBox<[String: Int]>([:])
+    private let upgradesRefused = NIOLockedValueBox<[String: Int]>([:])
     /// The same events as Prometheus metrics, in this server's own registry.
     public let metrics: ChatMetrics
 
@@ -57,6 +58,12 @@ public final class ServerStats: Sendable {
         self.metrics.errorSent(code)
     }
 
+    /// A WebSocket upgrade was answered with an HTTP error (its JSON `error` code) instead of 101.
+    func upgradeRefused(code: String) {
+        self.upgradesRefused.withLockedValue { $0[code, default: 0] += 1 }
+        self.metrics.upgradeRefused(code)
+    }
+
     /// A connection was closed with 1008 because its send queue was full.
     func slowConsumerDropped() {
         self.slowConsumersDropped.wrappingIncrement(ordering: .relaxed)
@@ -73,7 +80,8 @@ public final class ServerStats: Sendable {
             bytesIn: self.bytesIn.load(ordering: .relaxed),
             bytesOut: self.bytesOut.load(ordering: .relaxed),
             slowConsumersDropped: self.slowConsumersDropped.load(ordering: .relaxed),
-            errors: self.errors.withLockedValue { $0 }
+            errors: self.errors.withLockedValue { $0 },
+            upgradesRefused: self.upgradesRefused.withLockedValue { $0 }
         )
     }
 
@@ -91,5 +99,8 @@ public final class ServerStats: Sendable {
         public var slowConsumersDropped: Int
         /// `error` frames sent, by code.
         public var errors: [String: Int]
+        /// WebSocket upgrades refused before the 101, by the refusal's error code (`invalid_name`,
+        /// `too_many_connections`, …); `nil` from servers older than this field.
+        public var upgradesRefused: [String: Int]? = nil
     }
 }
