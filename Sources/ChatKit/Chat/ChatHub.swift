@@ -23,9 +23,9 @@ public final class ChatHub: @unchecked Sendable {
     let limits: ChatLimits
     /// Told what the hub queued, refused and dropped.
     let observer: any ChatHubObserver
-    /// The cluster this hub is part of (`--redis`); `nil` for a single node, which keeps every decision local.
-    /// Set once, before the server accepts connections.
-    private(set) var cluster: ClusterNode?
+    /// Where rooms' events are numbered: this process (``LocalRoomBackend``) unless the server is a node of a
+    /// cluster. Set once, before the server accepts connections.
+    private(set) var backend: any RoomBackend = LocalRoomBackend()
 
     init(limits: ChatLimits, observer: any ChatHubObserver) {
         self.limits = limits
@@ -33,9 +33,9 @@ public final class ChatHub: @unchecked Sendable {
         self.observer = observer
     }
 
-    /// Makes this hub one node of a cluster. Call before the server accepts connections.
-    func useCluster(_ cluster: ClusterNode) {
-        self.cluster = cluster
+    /// Numbers rooms' events through `backend` (a cluster node). Call before the server accepts connections.
+    func useBackend(_ backend: any RoomBackend) {
+        self.backend = backend
     }
 
     // MARK: Names
@@ -54,9 +54,39 @@ public final class ChatHub: @unchecked Sendable {
         guard self.names.reserve(key: key, for: id) else { return false }
         channel.closeFuture.whenComplete { _ in
             // The upgrade never completed: free the name in the cluster too.
-            if self.names.cancelReservation(key: key, for: id) { self.cluster?.release(nameKey: key) }
+            if self.names.cancelReservation(key: key, for: id) { self.backend.release(nameKey: key) }
         }
         return true
+    }
+
+    /// After ``reserve(_:for:)`` succeeded here, takes the name on the other servers too when the backend is
+    /// shared (`SET NX` in Redis). `false` when another node has it (remembered for 2 s so the HTTP answer says
+    /// `409 name_taken`) or the backend cannot be reached; the local reservation is then cancelled.
+    func claimName(_ name: String, for channel: Channel) -> EventLoopFuture<Bool> {
+        let backend = self.backend
+        guard backend.isShared else { return channel.eventLoop.makeSucceededFuture(true) }
+        let id = ObjectIdentifier(channel)
+        let key = NameKey.of(name)
+        let cancel: @Sendable (Bool) -> Void = { takenElsewhere in
+            self.names.cancelReservation(key: key, for: id, takenElsewhere: takenElsewhere)
+        }
+        guard backend.isAvailable else {
+            cancel(false)
+            return channel.eventLoop.makeSucceededFuture(false)
+        }
+        return backend.claim(nameKey: key, on: channel.eventLoop).map { claimed in
+            guard claimed else {
+                cancel(true)
+                return false
+            }
+            // The connection may have closed while Redis answered: then the name goes back at once.
+            let stillReserved = self.names.isReserved(key: key, for: id)
+            if !stillReserved { backend.release(nameKey: key) }
+            return stillReserved
+        }.recover { _ in
+            cancel(false)
+            return false
+        }.hop(to: channel.eventLoop)
     }
 
     // MARK: Connections
@@ -71,27 +101,35 @@ public final class ChatHub: @unchecked Sendable {
         }
     }
 
-    /// Removes a member whose connection closed: it leaves every room, and the others see it go.
+    /// Removes a member whose connection closed: it leaves every room, and the others see it go (from here, or
+    /// through a shared backend, whose presence `leave` reaches the members on every node, this one included),
+    /// and its name is freed.
     func detach(_ member: ChatMember) {
-        if let cluster = self.cluster { return self.clusterDetach(member, cluster: cluster) }
         guard self.names.unregister(member) else { return }
-        for room in member.leaveAll() {
+        let backend = self.backend
+        let presenceComesBack = backend.isShared && backend.isAvailable
+        let rooms = member.leaveAll()
+        for room in rooms {
             let overflowed: [ChatMember] = room.lock.withLock {
                 guard room.members[member.name] === member else { return [] }
-                return self.removeLocked(member, from: room)
+                room.pendingLeaves[member.name] = nil
+                self.dropMemberLocked(member, from: room)
+                if self.closeIfIdleLocked(room) || presenceComesBack { return [] }
+                return self.fanOutLocked(.presence(room: room.name, name: member.name, event: .leave), in: room)
             }
             self.dropSlowConsumers(overflowed)
         }
+        // A shared backend: leave there too (while it is unavailable these fail, and its recovery cleans up).
+        backend.didDetach(member, from: rooms)
     }
 
     // MARK: Requests
 
     /// Carries out one client request; `receivedAt` is when it arrived (delivery timing of sampled messages).
     func handle(_ frame: ClientFrame, from member: ChatMember, receivedAt: NIODeadline = .now()) {
-        if let cluster = self.cluster { return self.clusterHandle(frame, from: member, cluster: cluster) }
         switch frame {
         case .join(let room, let id, let since, let epoch):
-            self.join(member, room: room, id: id, since: since, epoch: epoch)
+            self.join(member, JoinRequest(room: room, id: id, since: since, epoch: epoch))
         case .leave(let room, let id): self.leave(member, room: room, id: id)
         case .say(let room, let content, let id):
             self.say(member, room: room, content: content, id: id, receivedAt: receivedAt)
@@ -100,7 +138,9 @@ public final class ChatHub: @unchecked Sendable {
         }
     }
 
-    private func join(_ member: ChatMember, room roomName: String, id: String?, since: Int?, epoch: String?) {
+    private func join(_ member: ChatMember, _ request: JoinRequest) {
+        let roomName = request.room
+        let id = request.id
         if let problem = NameRules.roomNameProblem(roomName) {
             return self.sendError(.invalidRoom, problem, id: id, to: member)
         }
@@ -109,41 +149,119 @@ public final class ChatHub: @unchecked Sendable {
         case .atLimit: return self.sendTooManyRooms(id: id, to: member)
         case .free: break
         }
+        // From here the join is pending (it counts against the limit) until the member is in the room or it failed.
+        guard self.backend.isAvailable else {
+            member.finishJoining(roomName)
+            return self.sendBackendUnavailable(id: id, to: member)
+        }
         while true {
             guard let room = self.directory.room(roomName, orMake: { self.makeRoom(roomName) }) else {
+                member.finishJoining(roomName)
                 return self.sendRoomLimitReached(id: id, to: member)
             }
-            let overflowed: [ChatMember]? = room.lock.withLock {
-                guard !room.isClosed else { return nil }  // emptied and removed meanwhile: look again
-                guard member.didJoin(room) else {  // the connection closed meanwhile
-                    self.closeIfEmptyLocked(room)
-                    return []
-                }
-                let overflowed = self.fanOutLocked(.presence(room: roomName, name: member.name, event: .join), in: room)
-                room.members[member.name] = member
-                // Acknowledge and replay history with the room locked, so no message can slip in between.
-                room.dropExpiredHistory(now: Self.nowMilliseconds())
-                self.sendJoinedLocked(
-                    room: roomName, name: member.name, seq: room.seq, epoch: room.epoch, history: room.historyMessages,
-                    since: since, clientEpoch: epoch, id: id, to: member)
-                return overflowed
-            }
-            if let overflowed { return self.dropSlowConsumers(overflowed) }
+            if self.backend.join(member, room: room, request: request, hub: self) { return }
         }
     }
+
+    private func leave(_ member: ChatMember, room roomName: String, id: String?) {
+        enum Outcome {
+            case notInRoom, pending
+            case left([ChatMember])
+        }
+        guard let room = member.room(roomName) else { return self.sendNotInRoom(roomName, id: id, to: member) }
+        let backend = self.backend
+        let outcome: Outcome = room.lock.withLock {
+            guard room.members[member.name] === member, room.pendingLeaves[member.name] == nil else {
+                return .notInRoom
+            }
+            guard backend.isShared, backend.isAvailable else {
+                return .left(self.leaveHereLocked(member, room: room, id: id))
+            }
+            room.pendingLeaves[member.name] = PendingLeave(id: id)
+            return .pending
+        }
+        switch outcome {
+        case .notInRoom: self.sendNotInRoom(roomName, id: id, to: member)
+        case .left(let overflowed): self.dropSlowConsumers(overflowed)
+        case .pending: backend.leave(member, room: room, id: id, hub: self)
+        }
+    }
+
+    private func say(
+        _ member: ChatMember, room roomName: String, content: String, id: String?, receivedAt: NIODeadline
+    ) {
+        guard self.acceptsContent(content, id: id, from: member) else { return }
+        guard let room = member.room(roomName) else { return self.sendNotInRoom(roomName, id: id, to: member) }
+        guard self.backend.isAvailable else { return self.sendBackendUnavailable(id: id, to: member) }
+        self.backend.say(member, room: room, content: content, id: id, receivedAt: receivedAt, hub: self)
+    }
+
+    private func whisper(_ member: ChatMember, to name: String, content: String, id: String?) {
+        guard self.acceptsContent(content, id: id, from: member) else { return }
+        // An addressee connected here is served directly (even while a shared backend is unavailable).
+        if let recipient = self.names.member(named: name) {
+            let whisper = WhisperMessage(
+                from: member.name, to: recipient.name, content: content, id: id, ts: Self.nowMilliseconds())
+            let targets = recipient === member ? [member] : [recipient, member]
+            return self.dropSlowConsumers(self.queue(Self.encode(.whisper(whisper)), kind: .whisper, to: targets))
+        }
+        guard self.backend.isAvailable else { return self.sendBackendUnavailable(id: id, to: member) }
+        let whisper = WhisperMessage(from: member.name, to: name, content: content, id: id, ts: Self.nowMilliseconds())
+        self.backend.whisper(whisper) { result in
+            switch result {
+            case .success(true):
+                self.dropSlowConsumers(
+                    self.queue(Self.encode(.whisper(whisper)), kind: .whisper, to: CollectionOfOne(member)))
+            case .success(false):
+                self.sendError(.unknownUser, "no user named \"\(name)\" is connected", id: id, to: member)
+            case .failure:
+                self.sendBackendUnavailable(id: id, to: member)
+            }
+        }
+    }
+
+    /// Answers one page of the room's member names: the work is bounded by the page size, whatever the room's.
+    private func users(_ member: ChatMember, room roomName: String, id: String?, after: String?) {
+        guard let room = member.room(roomName) else { return self.sendNotInRoom(roomName, id: id, to: member) }
+        guard self.backend.isAvailable else { return self.sendBackendUnavailable(id: id, to: member) }
+        self.backend.memberNames(of: room) { result in
+            switch result {
+            case .success(let names?):
+                let page = Room.page(of: names.sorted(), after: after, limit: self.limits.usersPageSize)
+                room.lock.withLock {
+                    self.sendLocked(.users(room: roomName, names: page.names, id: id, next: page.next), to: member)
+                }
+            case .success(nil):
+                let found: Bool = room.lock.withLock {
+                    guard room.members[member.name] === member else { return false }
+                    let page = room.memberNames(after: after, limit: self.limits.usersPageSize)
+                    // Sent with the room locked, so the list is in order with the presence frames around it.
+                    self.sendLocked(.users(room: roomName, names: page.names, id: id, next: page.next), to: member)
+                    return true
+                }
+                if !found { self.sendNotInRoom(roomName, id: id, to: member) }
+            case .failure:
+                self.sendBackendUnavailable(id: id, to: member)
+            }
+        }
+    }
+
+    // MARK: Answers
 
     /// Sends `joined` and `history` for a join: as they always were without `since`; with it, the messages after
     /// `since` when the history still holds them all (see ``HistoryRecovery``). A replay over the member's byte
     /// budget makes it a slow consumer, as any history does.
     func sendJoinedLocked(
-        room roomName: String, name: String, seq: Int, epoch: String, history: [ChatMessage], since: Int?,
-        clientEpoch: String?, id: String?, to member: ChatMember
+        room roomName: String, name: String, seq: Int, epoch: String, history: [ChatMessage], request: JoinRequest,
+        to member: ChatMember
     ) {
-        guard let since else {
+        let id = request.id
+        guard let since = request.since else {
             self.sendLocked(.joined(room: roomName, name: name, seq: seq, id: id), to: member)
             return self.sendLocked(.history(room: roomName, messages: history, id: id), to: member)
         }
-        let recovery = HistoryRecovery(history: history, seq: seq, epoch: epoch, since: since, clientEpoch: clientEpoch)
+        let recovery = HistoryRecovery(
+            history: history, seq: seq, epoch: epoch, since: since, clientEpoch: request.epoch)
         self.sendLocked(
             .joined(
                 room: roomName, name: name, seq: seq, id: id, epoch: epoch, recovered: recovery.recovered,
@@ -152,10 +270,8 @@ public final class ChatHub: @unchecked Sendable {
     }
 
     /// A new, empty room with this hub's history size and age.
-    func makeRoom(_ name: String, recentEvents: Int = 0) -> Room {
-        Room(
-            name: name, historyCapacity: self.limits.historySize,
-            historyMaxAge: self.limits.historyMaxAgeMilliseconds, recentEvents: recentEvents)
+    func makeRoom(_ name: String) -> Room {
+        Room(name: name, historyCapacity: self.limits.historySize, historyMaxAge: self.limits.historyMaxAgeMilliseconds)
     }
 
     func sendTooManyRooms(id: String?, to member: ChatMember) {
@@ -174,42 +290,11 @@ public final class ChatHub: @unchecked Sendable {
         self.sendError(.notInRoom, "not in room \"\(roomName)\"", id: id, to: member)
     }
 
-    private func leave(_ member: ChatMember, room roomName: String, id: String?) {
-        guard let room = member.room(roomName) else { return self.sendNotInRoom(roomName, id: id, to: member) }
-        let overflowed: [ChatMember]? = room.lock.withLock {
-            guard room.members[member.name] === member else { return nil }
-            let seq = room.seq
-            let overflowed = self.removeLocked(member, from: room)
-            self.sendLocked(.left(room: roomName, seq: seq, id: id), to: member)
-            return overflowed
-        }
-        guard let overflowed else { return self.sendNotInRoom(roomName, id: id, to: member) }
-        self.dropSlowConsumers(overflowed)
-    }
-
-    private func say(
-        _ member: ChatMember, room roomName: String, content: String, id: String?, receivedAt: NIODeadline
-    ) {
-        guard self.acceptsContent(content, id: id, from: member) else { return }
-        guard let room = member.room(roomName) else { return self.sendNotInRoom(roomName, id: id, to: member) }
-        let overflowed: [ChatMember]? = room.lock.withLock {
-            guard room.members[member.name] === member else { return nil }
-            let message = room.post(from: member.name, content: content, id: id, ts: Self.nowMilliseconds())
-            return self.postLocked(message, in: room, receivedAt: receivedAt)
-        }
-        guard let overflowed else { return self.sendNotInRoom(roomName, id: id, to: member) }
-        self.dropSlowConsumers(overflowed)
-    }
-
-    private func whisper(_ member: ChatMember, to name: String, content: String, id: String?) {
-        guard self.acceptsContent(content, id: id, from: member) else { return }
-        guard let recipient = self.names.member(named: name) else {
-            return self.sendError(.unknownUser, "no user named \"\(name)\" is connected", id: id, to: member)
-        }
-        let whisper = WhisperMessage(
-            from: member.name, to: recipient.name, content: content, id: id, ts: Self.nowMilliseconds())
-        let targets = recipient === member ? [member] : [recipient, member]
-        self.dropSlowConsumers(self.queue(Self.encode(.whisper(whisper)), kind: .whisper, to: targets))
+    /// The answer to a request that needs a shared backend that cannot be reached.
+    func sendBackendUnavailable(id: String?, to member: ChatMember) {
+        self.sendError(
+            .clusterUnavailable, "the chat cluster is unavailable (Redis unreachable): try again later", id: id,
+            to: member)
     }
 
     /// Whether `content` is within the size limit; answers `too_long` when it is not.
@@ -217,19 +302,6 @@ public final class ChatHub: @unchecked Sendable {
         guard content.utf8.count > self.limits.maxContentBytes else { return true }
         self.sendError(.tooLong, "content is longer than \(self.limits.maxContentBytes) bytes", id: id, to: member)
         return false
-    }
-
-    /// Answers one page of the room's member names: the work is bounded by the page size, whatever the room's.
-    private func users(_ member: ChatMember, room roomName: String, id: String?, after: String?) {
-        guard let room = member.room(roomName) else { return self.sendNotInRoom(roomName, id: id, to: member) }
-        let found: Bool = room.lock.withLock {
-            guard room.members[member.name] === member else { return false }
-            let page = room.memberNames(after: after, limit: self.limits.usersPageSize)
-            // Sent with the room locked, so the list is in order with the presence frames around it.
-            self.sendLocked(.users(room: roomName, names: page.names, id: id, next: page.next), to: member)
-            return true
-        }
-        if !found { self.sendNotInRoom(roomName, id: id, to: member) }
     }
 
     // MARK: Operator actions
@@ -248,6 +320,14 @@ public final class ChatHub: @unchecked Sendable {
         guard let (message, overflowed) = result else { return nil }
         self.dropSlowConsumers(overflowed)
         return message
+    }
+
+    /// Posts an announcement from `@system`: on this node alone, or in cluster mode through Redis to every node.
+    /// `nil` when the room has no member (anywhere, in cluster mode).
+    public func announce(room roomName: String, content: String, on eventLoop: EventLoop) -> EventLoopFuture<
+        ChatMessage?
+    > {
+        self.backend.announce(room: roomName, content: content, hub: self, on: eventLoop)
     }
 
     /// Closes a user's connection with 1008 and `reason`; `false` when no such user is connected.
@@ -290,22 +370,35 @@ public final class ChatHub: @unchecked Sendable {
 
     // MARK: Sending (the `Locked` ones must run with the room's lock held)
 
-    /// Takes `member` out of `room` (locked by the caller): the others see it go; the last one out closes the
-    /// room and removes it from the directory.
-    func removeLocked(_ member: ChatMember, from room: Room) -> [ChatMember] {
+    /// Takes `member` out of `room` (locked by the caller), nothing more: no presence, the room stays.
+    func dropMemberLocked(_ member: ChatMember, from room: Room) {
         room.members[member.name] = nil
         member.didLeave(room)
-        if self.closeIfEmptyLocked(room) { return [] }
-        return self.fanOutLocked(.presence(room: room.name, name: member.name, event: .leave), in: room)
+        room.memberLeftLocked(member.name)
     }
 
-    /// Closes `room` (locked by the caller) and removes it from the directory if it has no member; `true` when
-    /// it did.
+    /// A leave carried out here (always with the local backend; with a shared one while it cannot be reached):
+    /// answered at once with the `seq` this server knows, the others here see the member go, and the last one
+    /// out closes the room.
+    func leaveHereLocked(_ member: ChatMember, room: Room, id: String?) -> [ChatMember] {
+        let seq = room.seq
+        room.pendingLeaves[member.name] = nil
+        self.dropMemberLocked(member, from: room)
+        let overflowed =
+            self.closeIfIdleLocked(room)
+            ? [] : self.fanOutLocked(.presence(room: room.name, name: member.name, event: .leave), in: room)
+        self.sendLocked(.left(room: room.name, seq: seq, id: id), to: member)
+        return overflowed
+    }
+
+    /// Closes `room` (locked by the caller) and removes it from the directory if it has no member and no join
+    /// pending; `true` when it is closed.
     @discardableResult
-    func closeIfEmptyLocked(_ room: Room) -> Bool {
-        guard room.members.isEmpty, !room.isClosed else { return room.isClosed }
+    func closeIfIdleLocked(_ room: Room) -> Bool {
+        guard room.members.isEmpty, room.pendingJoins == 0, !room.isClosed else { return room.isClosed }
         room.isClosed = true
         self.directory.remove(room)
+        self.backend.roomClosed(room)
         return true
     }
 
@@ -317,7 +410,7 @@ public final class ChatHub: @unchecked Sendable {
 
     /// Fans out a room message just posted, counting its fan-out size and, for the sampled ones (by `seq`),
     /// timing its delivery from `receivedAt` to the last member's write.
-    private func postLocked(_ message: ChatMessage, in room: Room, receivedAt: NIODeadline) -> [ChatMember] {
+    func postLocked(_ message: ChatMessage, in room: Room, receivedAt: NIODeadline) -> [ChatMember] {
         let probe = self.observer.roomMessage(seq: message.seq, receivedAt: receivedAt, members: room.members.count)
         return self.queue(Self.encode(.message(message)), kind: .message, to: room.members.values, probe: probe)
     }

@@ -20,7 +20,7 @@ final class ChatMember: @unchecked Sendable {
     private let lock = NIOLock()
     /// Rooms the member is in, by name (member lock).
     private var joined: [String: Room] = [:]
-    /// Cluster mode: rooms whose join is waiting for Redis (member lock).
+    /// Rooms whose join the hub accepted and the backend has not finished yet (member lock).
     private var joining: Set<String> = []
     /// Set when the connection closed and the member left every room (member lock): it joins none again.
     private var isGone = false
@@ -49,17 +49,18 @@ final class ChatMember: @unchecked Sendable {
     }
 
     /// What a `join` of `name` finds: already in (or joining) it, at the limit of `maxRooms`, or free to go
-    /// ahead. With `markJoining` (cluster mode) a free join is recorded as pending until ``finishJoining(_:)``.
-    func joinCheck(_ name: String, maxRooms: Int, markJoining: Bool = false) -> JoinCheck {
+    /// ahead. A free join is recorded as pending (it counts against the limit) until ``didJoin(_:)`` or
+    /// ``finishJoining(_:)``.
+    func joinCheck(_ name: String, maxRooms: Int) -> JoinCheck {
         self.lock.withLock {
             if self.joined[name] != nil || self.joining.contains(name) { return .already }
             if self.joined.count + self.joining.count >= maxRooms { return .atLimit }
-            if markJoining { self.joining.insert(name) }
+            self.joining.insert(name)
             return .free
         }
     }
 
-    /// Cluster mode: the pending join of `name` is over, whatever its outcome.
+    /// The pending join of `name` is over, whatever its outcome.
     func finishJoining(_ name: String) {
         _ = self.lock.withLock { self.joining.remove(name) }
     }
@@ -68,6 +69,7 @@ final class ChatMember: @unchecked Sendable {
     /// (``leaveAll()``), and must not be added to the room.
     func didJoin(_ room: Room) -> Bool {
         self.lock.withLock {
+            self.joining.remove(room.name)
             guard !self.isGone else { return false }
             self.joined[room.name] = room
             return true
@@ -97,7 +99,7 @@ final class ChatMember: @unchecked Sendable {
     }
 }
 
-/// What ``ChatMember/joinCheck(_:maxRooms:markJoining:)`` found.
+/// What ``ChatMember/joinCheck(_:maxRooms:)`` found.
 enum JoinCheck {
     case free, already, atLimit
 }

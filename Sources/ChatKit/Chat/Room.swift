@@ -7,7 +7,7 @@ import NIOCore
 /// is queued on its members' connections with it held, so each member sees the room's frames in `seq` order.
 /// Rooms never share a lock: requests in two rooms run in parallel. `@unchecked Sendable`: the lock guards it.
 ///
-/// A room costs little until it is used: its history buffer and its cluster state are allocated on first use.
+/// A room costs little until it is used: its history buffer and its backend's state are allocated on first use.
 final class Room: @unchecked Sendable {
     let name: String
     /// Guards every field below.
@@ -31,27 +31,21 @@ final class Room: @unchecked Sendable {
     /// Set when the room was removed from its directory (its last member left): a request that found it there
     /// before must look again.
     var isClosed = false
-    /// Cluster mode only: event order, member floors, pending joins and leaves (made on first use).
-    private var clusterState: RoomClusterState?
-    private let recentEvents: Int
+    /// Joins whose reply the backend has not given yet (a shared backend answers later); the room stays while
+    /// there are any.
+    var pendingJoins = 0
+    /// Members that asked to leave and wait for the backend: their `left` goes out when their presence `leave`
+    /// comes back in the room's order.
+    var pendingLeaves: [String: PendingLeave] = [:]
+    /// What the room's backend keeps about the room (the cluster node: event order, member floors); `nil` for
+    /// the local backend, and until first used.
+    var backendState: (any RoomBackendState)?
 
-    init(name: String, historyCapacity: Int, historyMaxAge: Int64 = 0, recentEvents: Int = 0) {
+    init(name: String, historyCapacity: Int, historyMaxAge: Int64 = 0) {
         self.name = name
         self.historyCapacity = max(0, historyCapacity)
         self.historyMaxAge = max(0, historyMaxAge)
         self.epoch = Self.newEpoch()
-        self.recentEvents = recentEvents
-    }
-
-    /// Cluster mode: the room's event order, pending joins and leaves.
-    var cluster: RoomClusterState {
-        get { self.clusterState ?? RoomClusterState(recentEventLimit: self.recentEvents) }
-        _modify {
-            var state = self.clusterState ?? RoomClusterState(recentEventLimit: self.recentEvents)
-            self.clusterState = nil  // one reference while it changes, so it changes in place
-            defer { self.clusterState = state }
-            yield &state
-        }
     }
 
     /// The messages in history, oldest first.
@@ -68,10 +62,15 @@ final class Room: @unchecked Sendable {
         return message
     }
 
-    /// Cluster mode: takes a message whose `seq` Redis assigned (in order) and keeps it in history.
+    /// Takes a message whose `seq` a shared backend (Redis) assigned (in order) and keeps it in history.
     func record(_ message: ChatMessage) {
         self.seq = max(self.seq, message.seq)
         self.keep(message)
+    }
+
+    /// Tells the backend's state that member `name` is no longer in the room here.
+    func memberLeftLocked(_ name: String) {
+        self.backendState?.memberLeft(name)
     }
 
     /// A new random epoch: 16 hex digits.
@@ -100,7 +99,7 @@ final class Room: @unchecked Sendable {
         self.history?.append(message)
     }
 
-    /// Cluster mode: the room's `seq` as Redis reports it, when this node starts following the room.
+    /// The room's `seq` as a shared backend (Redis) reports it, when this node starts following the room.
     func adopt(seq: Int) {
         self.seq = max(self.seq, seq)
     }
@@ -128,4 +127,15 @@ final class Room: @unchecked Sendable {
         let names = Array(sorted[start..<end])
         return (names, end < sorted.endIndex ? names.last : nil)
     }
+}
+
+/// What a ``RoomBackend`` keeps about one room (``Room/backendState``), read and changed with the room's lock held.
+protocol RoomBackendState: AnyObject {
+    /// Member `name` is no longer in the room here: forget what was kept for it.
+    func memberLeft(_ name: String)
+}
+
+/// A `leave` request waiting for its presence event: the `id` its `left` reply carries.
+struct PendingLeave {
+    var id: String?
 }

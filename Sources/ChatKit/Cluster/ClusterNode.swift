@@ -4,11 +4,11 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// This server's membership in a cluster: the Redis connections, the scripts, heartbeats, dead-node reaping,
-/// and recovery after Redis comes back. The chat logic stays in ``ChatHub``; this type only talks to Redis and
-/// hands what arrives to the hub.
+/// and recovery after Redis comes back; the hub's ``RoomBackend`` in cluster mode. The chat logic stays in
+/// ``ChatHub``: the node numbers rooms' events through Redis and applies what comes back to the hub's rooms.
 ///
 /// The node is *ready* when Redis is connected, every subscription is in place, and the node has put Redis back
-/// in line with its own state (``ChatHub/clusterRecover()``). While it is not ready the server is *degraded*:
+/// in line with its own state (``recoverRooms(hub:)``). While it is not ready the server is *degraded*:
 /// `/readyz` answers 503 and requests that need the cluster get `cluster_unavailable` (docs/protocol.md).
 final class ClusterNode: Sendable {
     let configuration: ClusterConfiguration
@@ -43,12 +43,12 @@ final class ClusterNode: Sendable {
         let client = RedisClient(
             url: self.configuration.redis, group: self.group, configuration: self.configuration.client,
             logger: self.logger,
-            onMessage: { [weak hub] channel, payload in
+            onMessage: { [weak hub, weak self] channel, payload in
                 guard let hub else { return }
                 if channel == nodeChannel {
-                    hub.clusterNodeMessage(String(buffer: payload))
+                    self?.nodeMessage(String(buffer: payload), hub: hub)
                 } else if let room = keys.room(ofChannel: channel) {
-                    hub.clusterRoomEvent(room: room, payload: String(buffer: payload))
+                    self?.roomEvent(room: room, payload: String(buffer: payload), hub: hub)
                 }
             },
             onStateChange: { [weak hub, weak self] up in
@@ -61,7 +61,7 @@ final class ClusterNode: Sendable {
                     if self.ready.exchange(false, ordering: .relaxed) {
                         self.logger.warning("cluster degraded: redis unreachable", metadata: ["node": "\(self.nodeID)"])
                     }
-                    hub.clusterDidGoDown()
+                    self.didGoDown(hub: hub)
                 }
             })
         self.redisBox.withLockedValue { $0 = client }
@@ -101,7 +101,7 @@ final class ClusterNode: Sendable {
 
     private func recover(hub: ChatHub, generation: Int) async {
         do {
-            try await hub.clusterRecover()
+            try await self.recoverRooms(hub: hub)
             guard self.generation.load(ordering: .relaxed) == generation, self.redis?.isConnected == true else {
                 return
             }
@@ -229,7 +229,7 @@ final class ClusterNode: Sendable {
     }
 
     /// Sends a whisper to the node that owns its addressee; `false` when no node does.
-    func whisper(_ whisper: WhisperMessage) -> EventLoopFuture<Bool> {
+    func sendWhisper(_ whisper: WhisperMessage) -> EventLoopFuture<Bool> {
         self.evaluate(
             ClusterScripts.whisper, [NameKey.of(whisper.to), JSONText.encode(ClusterWhisper(whisper: whisper))])
             .map { ($0.integer ?? 0) > 0 }

@@ -78,15 +78,13 @@ public final class ChatServer: Sendable {
         try configuration.validate()
         let ownsGroup = group == nil
         let group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
-        let context = ServerContext(configuration: configuration)
         var cluster: ClusterNode?
         if let clusterConfiguration = configuration.cluster, configuration.mode == .chat {
-            let node = ClusterNode(
+            cluster = ClusterNode(
                 configuration: clusterConfiguration, historyLimit: configuration.historySize, group: group,
                 logger: logger)
-            context.hub.useCluster(node)
-            cluster = node
         }
+        let context = ServerContext(configuration: configuration, cluster: cluster)
         let children = ChildChannels()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -166,7 +164,7 @@ public final class ChatServer: Sendable {
                     return channel.eventLoop.makeSucceededFuture(nil)
                 }
                 // In a cluster the name must also be free on every other node (SET NX in Redis).
-                return context.hub.claimInCluster(accepted.name, for: channel).map { claimed in
+                return context.hub.claimName(accepted.name, for: channel).map { claimed in
                     if !claimed { ticket.release() }
                     return claimed ? HTTPHeaders() : nil
                 }
@@ -235,7 +233,7 @@ public final class ChatServer: Sendable {
             timeout.cancel()
         }
         for channel in self.children.all() { try? await channel.close() }
-        await self.context.hub.cluster?.shutdown()
+        await self.context.cluster?.shutdown()
         if self.ownsGroup {
             try await self.group.shutdownGracefully()
         }
@@ -243,10 +241,10 @@ public final class ChatServer: Sendable {
 
     /// Cluster mode: whether this node reaches Redis and is in line with it (`/readyz` says `ready`); `nil` for a
     /// single node.
-    public var isClusterReady: Bool? { self.context.hub.cluster?.isReady }
+    public var isClusterReady: Bool? { self.context.cluster?.isReady }
 
     /// Cluster mode: this node's id; `nil` for a single node.
-    public var clusterNodeID: String? { self.context.hub.cluster?.nodeID }
+    public var clusterNodeID: String? { self.context.cluster?.nodeID }
 
     /// Completes when the listening socket is closed.
     public var onClose: EventLoopFuture<Void> { self.serverChannel.closeFuture }

@@ -12,7 +12,7 @@ struct HTTPRoutes {
     func deferredResponse(
         to head: HTTPRequestHead, body: ByteBuffer?, on eventLoop: EventLoop
     ) -> EventLoopFuture<HTTPResponse>? {
-        guard self.server.hub.cluster != nil, head.method == .POST else { return nil }
+        guard self.server.cluster != nil, head.method == .POST else { return nil }
         let segments = RequestTarget(head.uri).segments
         guard segments.count == 4, segments[0] == "admin", segments[1] == "rooms", segments[3] == "messages" else {
             return nil
@@ -67,7 +67,7 @@ struct HTTPRoutes {
             return self.only(.GET, head) { self.metrics(head) }
         case "ws" where segments.count == 1 && self.server.isDraining.load(ordering: .relaxed):
             return .error(.serviceUnavailable, "shutting_down", "the server is shutting down")
-        case "ws" where segments.count == 1 && self.server.hub.cluster?.isReady == false:
+        case "ws" where segments.count == 1 && self.server.cluster?.isReady == false:
             return .error(
                 .serviceUnavailable, "cluster_unavailable",
                 "this node cannot reach the cluster's Redis: connect to another node or try again later")
@@ -118,15 +118,15 @@ struct HTTPRoutes {
             uptimeSeconds: (uptime * 1000).rounded() / 1000,
             connections: self.server.stats.connectionsCurrent.load(ordering: .relaxed),
             rooms: self.server.hub.roomCount,
-            cluster: self.server.hub.cluster.map { $0.isReady ? "ready" : "degraded" },
-            node: self.server.hub.cluster?.nodeID))
+            cluster: self.server.cluster.map { $0.isReady ? "ready" : "degraded" },
+            node: self.server.cluster?.nodeID))
     }
 
     private func readiness() -> HTTPResponse {
         if self.server.isDraining.load(ordering: .relaxed) {
             return .json(.serviceUnavailable, ReadinessStatus(status: "draining"))
         }
-        if self.server.hub.cluster?.isReady == false {
+        if self.server.cluster?.isReady == false {
             return .json(.serviceUnavailable, ReadinessStatus(status: "degraded"))
         }
         return .json(.ok, ReadinessStatus(status: "ready"))

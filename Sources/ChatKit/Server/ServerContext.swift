@@ -8,6 +8,9 @@ package final class ServerContext: Sendable {
     let configuration: ServerConfiguration
     package let stats: ServerStats
     package let hub: ChatHub
+    /// The cluster this server is a node of (`--redis`), which numbers the hub's rooms' events; `nil` for a
+    /// single node.
+    let cluster: ClusterNode?
     let startedAt = NIODeadline.now()
     let isDraining = ManagedAtomic<Bool>(false)
     /// Every open WebSocket connection, whatever the mode, so shutdown can say goodbye to each.
@@ -17,10 +20,16 @@ package final class ServerContext: Sendable {
     /// Connection counts and rate buckets per peer address: who may open a WebSocket, and join how often.
     let admission: ConnectionAdmission
 
-    package init(configuration: ServerConfiguration) {
+    package convenience init(configuration: ServerConfiguration) {
+        self.init(configuration: configuration, cluster: nil)
+    }
+
+    init(configuration: ServerConfiguration, cluster: ClusterNode?) {
         self.configuration = configuration
         self.stats = ServerStats(metrics: ChatMetrics(deliverySampleInterval: configuration.deliverySampleInterval))
         self.hub = ChatHub(limits: ChatLimits(configuration), observer: self.stats)
+        self.cluster = cluster
+        if let cluster { self.hub.useBackend(cluster) }
         self.broadcastRoom = BroadcastRoom(stats: self.stats)
         self.admission = ConnectionAdmission(configuration: configuration)
     }

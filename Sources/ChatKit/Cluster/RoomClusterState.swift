@@ -1,11 +1,12 @@
 import NIOCore
 
-/// What a node keeps about a room in cluster mode, besides its members (hub lock).
+/// What a node keeps about a room in cluster mode, besides its members (room lock): the room's
+/// ``Room/backendState``, made on first use.
 ///
 /// Room events arrive on the room's Redis channel numbered 1, 2, 3, … (`ev`). The node applies them in that
 /// order (`lastEvent`), holds them back while it does not know where to start or is catching up
 /// (`buffered`), and gives each member only the events after the one that made it a member (`floors`).
-struct RoomClusterState {
+final class RoomClusterState: RoomBackendState {
     /// The last event applied; `nil` until the first join reply says where the room stands.
     var lastEvent: Int?
     /// Per member: the event number of its own join. It gets only events after that one.
@@ -18,25 +19,20 @@ struct RoomClusterState {
     var buffered: [ClusterEvent] = []
     /// Set while the node reads the room back from Redis after a gap or a reconnection.
     var isSyncing = false
-    /// Joins whose reply has not come back yet; the room stays while there are any.
-    var pendingJoins = 0
-    /// Members that asked to leave: their `left` goes out when their presence `leave` comes back on the channel.
-    var pendingLeaves: [String: PendingLeave] = [:]
 
     init(recentEventLimit: Int) {
         self.recentEventLimit = max(0, recentEventLimit)
         self.recentEvents = CircularBuffer(initialCapacity: max(1, min(recentEventLimit, 64)))
     }
 
+    func memberLeft(_ name: String) {
+        self.floors[name] = nil
+    }
+
     /// Keeps `event` among the recent ones.
-    mutating func remember(_ event: ClusterEvent) {
+    func remember(_ event: ClusterEvent) {
         guard self.recentEventLimit > 0 else { return }
         if self.recentEvents.count >= self.recentEventLimit { self.recentEvents.removeFirst() }
         self.recentEvents.append(event)
     }
-}
-
-/// A `leave` request waiting for its presence event: the `id` its `left` reply carries.
-struct PendingLeave {
-    var id: String?
 }
