@@ -4,6 +4,10 @@ import PackageDescription
 /// What every test tier may use.
 let testDependencies: [Target.Dependency] = [
     "ChatKit",
+    "ChatKitWebSocket",
+    "ChatKitChat",
+    "ChatKitCluster",
+    "ChatKitServer",
     "ChatKitLoad",
     "ChatKitTLS",
     "ChatKitTestSupport",
@@ -19,6 +23,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "ChatKit", targets: ["ChatKit"]),
+        .library(name: "ChatKitWebSocket", targets: ["ChatKitWebSocket"]),
+        .library(name: "ChatKitChat", targets: ["ChatKitChat"]),
+        .library(name: "ChatKitCluster", targets: ["ChatKitCluster"]),
+        .library(name: "ChatKitServer", targets: ["ChatKitServer"]),
         .library(name: "ChatKitTLS", targets: ["ChatKitTLS"]),
         .library(name: "ChatKitLoad", targets: ["ChatKitLoad"]),
         .executable(name: "chatserver", targets: ["chatserver"]),
@@ -36,8 +44,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
+        // The layers (docs/architecture.md, "Modules"): each target depends only on the layers below it, so an
+        // arrow the design does not draw is a compile error.
+        // Transport: the WebSocket server and client on SwiftNIO, and the TLS seams (protocols only); no chat.
         .target(
-            name: "ChatKit",
+            name: "ChatKitWebSocket",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -46,12 +57,65 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 // TLS's user events only (no TLS implementation: that is ChatKitTLS).
                 .product(name: "NIOTLS", package: "swift-nio"),
+            ]
+        ),
+        // Chat: frames, the hub, rooms, names, history, the RoomBackend seam with its local backend, and the chat
+        // client (ChatClient) over the transport's client.
+        .target(
+            name: "ChatKitChat",
+            dependencies: [
+                "ChatKitWebSocket",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Atomics", package: "swift-atomics"),
+                // The delivery probe records into a swift-metrics timer it is given.
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        // Cluster: the Redis client and the cluster node, the hub's RoomBackend over Redis. Chat does not depend on
+        // it.
+        .target(
+            name: "ChatKitCluster",
+            dependencies: [
+                "ChatKitChat",
+                "ChatKitWebSocket",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Server: HTTP routes, admin, metrics, the page, the upgrade into chat; wires chat, cluster and transport.
+        .target(
+            name: "ChatKitServer",
+            dependencies: [
+                "ChatKitWebSocket",
+                "ChatKitChat",
+                "ChatKitCluster",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 // The server's life cycle (ChatServer is a Service), as Hummingbird and Vapor do it.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // What users import: every layer re-exported, and the small utilities the executables share.
+        .target(
+            name: "ChatKit",
+            dependencies: [
+                "ChatKitWebSocket",
+                "ChatKitChat",
+                "ChatKitCluster",
+                "ChatKitServer",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // The load engine (scenario, plan, runner, simulated users, accounting, checks, reports) over ChatKit's
@@ -74,7 +138,7 @@ let package = Package(
         .target(
             name: "ChatKitTLS",
             dependencies: [
-                "ChatKit",
+                "ChatKitWebSocket",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
@@ -109,7 +173,7 @@ let package = Package(
         // The hub without sockets, for `make bench` (bench/run.py's hub case).
         .executableTarget(
             name: "HubBench",
-            dependencies: ["ChatKit"],
+            dependencies: ["ChatKitServer"],
             path: "Sources/Bench/HubBench"
         ),
         // libFuzzer targets (docs/fuzzing.md). Built normally, each is a replayer of its corpus; built by
@@ -117,7 +181,7 @@ let package = Package(
         .target(name: "FuzzSupport", path: "Sources/Fuzz/FuzzSupport"),
         .executableTarget(
             name: "FuzzChatFrames",
-            dependencies: ["ChatKit", "FuzzSupport", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["ChatKitChat", "FuzzSupport", .product(name: "NIOCore", package: "swift-nio")],
             path: "Sources/Fuzz/FuzzChatFrames"
         ),
         .executableTarget(
@@ -129,6 +193,7 @@ let package = Package(
             name: "FuzzHTTP",
             dependencies: [
                 "ChatKit",
+                "ChatKitServer",
                 "FuzzSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -148,6 +213,10 @@ let package = Package(
             name: "ChatKitTestSupport",
             dependencies: [
                 "ChatKit",
+                "ChatKitWebSocket",
+                "ChatKitChat",
+                "ChatKitCluster",
+                "ChatKitServer",
                 "ChatKitLoad",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

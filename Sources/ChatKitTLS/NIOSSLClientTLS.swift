@@ -1,4 +1,4 @@
-import ChatKit
+import ChatKitWebSocket
 import NIOCore
 import NIOSSL
 

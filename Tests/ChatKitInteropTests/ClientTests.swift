@@ -115,6 +115,6 @@ final class ClientTests: XCTestCase {
             }
             outcomes[outcome, default: 0] += 1
         }
-        XCTAssertEqual(outcomes, ["[ChatKit.WebSocketEvent.text(\"301\"), ChatKit.WebSocketEvent.closed(code: 1000, reason: \"\")]": 100])
+        XCTAssertEqual(outcomes, ["[ChatKitWebSocket.WebSocketEvent.text(\"301\"), ChatKitWebSocket.WebSocketEvent.closed(code: 1000, reason: \"\")]": 100])
     }
 }

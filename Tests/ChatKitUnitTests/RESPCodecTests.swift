@@ -3,7 +3,11 @@ import NIOCore
 import NIOEmbedded
 import XCTest
 
-@testable import ChatKit
+import ChatKit
+@testable import ChatKitChat
+@testable import ChatKitCluster
+@testable import ChatKitServer
+@testable import ChatKitWebSocket
 
 /// The RESP2/RESP3 decoder and encoder in memory: every type, partial input, bad input.
 final class RESPCodecTests: XCTestCase {

@@ -3,7 +3,11 @@ import Foundation
 import NIOCore
 import XCTest
 
-@testable import ChatKit
+import ChatKit
+@testable import ChatKitChat
+@testable import ChatKitCluster
+@testable import ChatKitServer
+@testable import ChatKitWebSocket
 @testable import ChatKitLoad
 
 /// Where a raw-mode marker may be in a frame: anywhere in a line, one message per line.

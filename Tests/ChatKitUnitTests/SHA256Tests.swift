@@ -1,4 +1,8 @@
-@testable import ChatKit
+import ChatKit
+@testable import ChatKitChat
+@testable import ChatKitCluster
+@testable import ChatKitServer
+@testable import ChatKitWebSocket
 import ChatKitTestSupport
 import Foundation
 import XCTest

@@ -7,7 +7,7 @@
 // (the median of `--repeat` runs) and their ratio, which shows whether rooms in parallel scale with the cores.
 // It then measures what a room costs: `--rooms` rooms with one member and no message, in resident bytes per room
 // (the members' share included).
-@_spi(Benchmarks) import ChatKit
+@_spi(Benchmarks) import ChatKitServer
 import Foundation
 
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import ChatKit
+import ChatKitChat
 import Foundation
 import FuzzSupport
 import NIOCore

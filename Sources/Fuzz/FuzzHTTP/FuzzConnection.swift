@@ -1,4 +1,5 @@
 import ChatKit
+import ChatKitServer
 import FuzzSupport
 import Logging
 import NIOCore

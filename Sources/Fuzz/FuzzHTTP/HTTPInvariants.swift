@@ -1,4 +1,5 @@
 import ChatKit
+import ChatKitServer
 import Foundation
 import FuzzSupport
 import NIOCore
