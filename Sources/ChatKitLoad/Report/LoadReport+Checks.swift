@@ -15,6 +15,9 @@ extension LoadReport {
         }
     }
 
+    /// How the recovery causes of gaps begin (the others are of churned users that did not come back).
+    static let gapCausePrefix = "gap: "
+
     /// What went wrong, with its causes.
     private func failureLine(_ check: RunCheck, value: Int, base: Int) -> String {
         let failures = self.failures ?? FailureCauses()
@@ -37,6 +40,12 @@ extension LoadReport {
         case .outstanding:
             return "the drain gave up with \(value) copies still missing for members still connected "
                 + "(they count as lost; a longer \"drain\" waits for slower deliveries)"
+        case .failedReconnects:
+            return "\(value) of \(base) churned users did not come back"
+                + causes((failures.recovery ?? [:]).filter { !$0.key.hasPrefix(Self.gapCausePrefix) })
+        case .recoveryGaps:
+            return "\(value) of \(base) rejoins could not recover what was missed"
+                + causes((failures.recovery ?? [:]).filter { $0.key.hasPrefix(Self.gapCausePrefix) })
         }
     }
 }

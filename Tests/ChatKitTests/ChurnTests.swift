@@ -1,0 +1,203 @@
+import ChatKit
+import ChatKitLoad
+import ChatKitTestSupport
+import Foundation
+import XCTest
+
+/// Churn phases against a real server on loopback: users disconnected on purpose (reset, close, kick) while messages
+/// flow, reconnecting and recovering with `since`. The truth of what each churned user missed comes from an
+/// observer of the test's own in the room: presence is ordered with messages, so the messages it sees between a
+/// user's `leave` and its next `join` are exactly those that user was not there for.
+final class ChurnTests: XCTestCase {
+    private func scenario(_ json: String) throws -> Scenario { try ScenarioParser.parse(Data(json.utf8)) }
+
+    func testResetsAtFivePerSecondWithRecoveryLoseNothing() async throws {
+        // 6 users in one room say 60 messages/s for 3 s; 5 resets/s, each user away 100 ms: every churn misses a few
+        // messages, all replayed on the rejoin.
+        let scenario = try self.scenario(#"""
+            {"name":"churn-reset","seed":3,"groups":[{"name":"g","count":6,"namePattern":"c-{i}","rooms":["room"]}],
+             "phases":[{"type":"rampUp","duration":"100ms"},
+                       {"type":"churn","rate":"5/s","mode":"reset","away":"100ms"},
+                       {"type":"arrivals","duration":"3s","rate":"60/s","action":"say","size":40}],
+             "drain":"3s",
+             "thresholds":{"delivery.lost":"== 0","recovery.recovered":"> 0","recovery.reconnect.p99":"< 5s"}}
+            """#)
+        try await withServer { server in
+            let report = try await LoadRunner.run(scenario, options: LoadRunOptions(target: server.url, threads: 2))
+            let c = report.counters
+            XCTAssertGreaterThanOrEqual(c["recovery.churned"] ?? 0, 12, report.summaryText())
+            XCTAssertEqual(c["recovery.reconnects"], c["recovery.churned"])
+            XCTAssertEqual(c["recovery.rejoins"], c["recovery.churned"])
+            XCTAssertEqual(c["recovery.reconnectsFailed"], 0)
+            XCTAssertEqual(c["recovery.gaps"], 0)
+            XCTAssertGreaterThan(c["recovery.recovered"] ?? 0, 0)
+            XCTAssertEqual(c["delivery.lost"], 0)
+            XCTAssertEqual(c["delivery.received"], c["delivery.expected"])
+            // Every message was sent (sends planned while away were held and made on return) and expected by all 6.
+            XCTAssertEqual((c["sends.total"] ?? 0) + (c["sends.failed"] ?? 0), 180)
+            XCTAssertEqual(c["sends.failed"], 0)
+            XCTAssertEqual(c["delivery.expected"], 6 * (c["sends.total"] ?? 0))
+            // Planned churn is not a lost connection.
+            XCTAssertEqual(c["users.disconnected"], 0)
+            XCTAssertEqual(c["connect.disconnects"], 0)
+            XCTAssertEqual(report.latency["recoveryReconnect"]?.count, c["recovery.reconnects"].map(UInt64.init))
+            XCTAssertEqual(report.latency["recovered"]?.count, c["recovery.recovered"].map(UInt64.init))
+            XCTAssertTrue(report.passed, report.summaryText())
+        }
+    }
+
+    func testWithoutRecoveryEveryMessageMissedWhileAwayIsLost() async throws {
+        let (report, truth) = try await self.observedChurn(mode: "reset", recover: false)
+        let c = report.counters
+        XCTAssertGreaterThan(truth.missed, 0)
+        XCTAssertEqual(truth.returns, c["recovery.churned"], report.summaryText())
+        XCTAssertEqual(c["delivery.lost"], truth.missed, report.summaryText())
+        XCTAssertEqual(c["recovery.recovered"], 0)
+        XCTAssertEqual(c["recovery.rejoins"], 0)
+        XCTAssertEqual(c["delivery.received"], (c["delivery.expected"] ?? 0) - truth.missed)
+        XCTAssertFalse(report.passed)
+        XCTAssertEqual(report.thresholds.filter { !$0.passed }.map(\.metric), ["delivery.lost"])
+    }
+
+    func testResetRecoveryReplaysExactlyWhatWasMissed() async throws {
+        let (report, truth) = try await self.observedChurn(mode: "reset", recover: true)
+        self.assertRecoveredEverything(report, truth)
+    }
+
+    func testCloseRecoveryReplaysExactlyWhatWasMissed() async throws {
+        let (report, truth) = try await self.observedChurn(mode: "close", recover: true)
+        self.assertRecoveredEverything(report, truth)
+    }
+
+    func testKickRecoveryReplaysExactlyWhatWasMissed() async throws {
+        let (report, truth) = try await self.observedChurn(mode: "kick", recover: true)
+        self.assertRecoveredEverything(report, truth)
+        XCTAssertEqual(report.counters["connect.disconnects"], 0)
+    }
+
+    func testAHistoryTooShortIsAGapAndFailsTheRun() async throws {
+        // The server keeps 2 messages; each churned user misses at least 5: every rejoin has a gap, only the last
+        // 2 messages of what it missed are recovered, the rest is lost.
+        let (report, truth) = try await self.observedChurn(mode: "reset", recover: true, history: 2)
+        let c = report.counters
+        let gaps = c["recovery.gaps"] ?? 0
+        XCTAssertGreaterThan(gaps, 0)
+        XCTAssertEqual(gaps, c["recovery.rejoins"], report.summaryText())
+        XCTAssertEqual(c["recovery.recovered"], 2 * gaps)
+        XCTAssertEqual((c["delivery.lost"] ?? 0) + (c["recovery.recovered"] ?? 0), truth.missed)
+        XCTAssertGreaterThan(c["delivery.lost"] ?? 0, 0)
+        XCTAssertFalse(report.passed)
+        let check = try XCTUnwrap(report.checks?.first { $0.check == "recoveryGaps" })
+        XCTAssertFalse(check.passed)
+        XCTAssertTrue(check.message.contains("history too short"), check.message)
+    }
+
+    func testKickWithoutTheAdminTokenIsRefusedBeforeTheRun() async throws {
+        let scenario = try self.scenario(Self.observedScenario(mode: "kick", recover: true))
+        try await withServer({ $0.adminToken = "tok" }) { server in
+            do {
+                _ = try await LoadRunner.run(
+                    scenario, options: LoadRunOptions(target: server.url, transport: LoopbackHTTP(), threads: 2))
+                XCTFail("a kick churn without the admin token ran")
+            } catch let error as LoadRunError {
+                XCTAssertTrue("\(error)".contains("admin API's token"), "\(error)")
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    private func assertRecoveredEverything(_ report: LoadReport, _ truth: ObservedChurn) {
+        let c = report.counters
+        XCTAssertGreaterThan(truth.missed, 0)
+        XCTAssertEqual(truth.returns, c["recovery.churned"], report.summaryText())
+        XCTAssertEqual(c["recovery.reconnects"], c["recovery.churned"])
+        XCTAssertEqual(c["recovery.recovered"], truth.missed, report.summaryText())
+        XCTAssertEqual(c["recovery.gaps"], 0)
+        XCTAssertEqual(c["delivery.lost"], 0)
+        XCTAssertEqual(c["users.disconnected"], 0)
+        XCTAssertTrue(report.passed, report.summaryText())
+    }
+
+    /// 5 listeners in room `r` under a churn of 5/s for 2 s, each churned user away 150 ms; the test's observer says
+    /// 5 messages each time it sees someone leave (so messages flow only while someone is away, and none is in
+    /// flight when the next user is churned 200 ms later).
+    private static func observedScenario(mode: String, recover: Bool) -> String {
+        #"""
+        {"name":"churn-observed","seed":11,"groups":[{"name":"g","count":5,"namePattern":"l-{i}","rooms":["r"]}],
+         "phases":[{"type":"rampUp","duration":"100ms"},
+                   {"type":"churn","rate":"5/s","mode":"\#(mode)","away":"150ms","recover":\#(recover)},
+                   {"type":"hold","duration":"2s"}],
+         "drain":"2s","thresholds":{"delivery.lost":"== 0"}}
+        """#
+    }
+
+    private func observedChurn(
+        mode: String, recover: Bool, history: Int = 50
+    ) async throws -> (LoadReport, ObservedChurn) {
+        let scenario = try self.scenario(Self.observedScenario(mode: mode, recover: recover))
+        return try await withServer({
+            $0.historySize = history
+            $0.adminToken = "tok"
+        }) { server in
+            let observer = try await ChatTestClient.connect(server, name: "observer", room: "r")
+            let watching = Task { try await Self.watch(observer) }
+            let report = try await LoadRunner.run(
+                scenario,
+                options: LoadRunOptions(target: server.url, transport: LoopbackHTTP(), threads: 2, adminToken: "tok"))
+            try observer.send(.say(room: "r", content: "END", id: nil))
+            let truth = try await watching.value
+            await observer.close()
+            return (report, truth)
+        }
+    }
+
+    struct ObservedChurn {
+        /// Messages posted while some user was away, summed over users (each user's leave to its next join).
+        var missed = 0
+        /// Users seen leaving and coming back.
+        var returns = 0
+    }
+
+    /// Reads the observer's frames until its own `END`: answers each `leave` with 5 messages, and counts for each user
+    /// away the messages posted until it is back.
+    private static func watch(_ observer: ChatTestClient) async throws -> ObservedChurn {
+        var truth = ObservedChurn()
+        var missing: [String: Int] = [:]  // users away → messages posted since they left
+        while true {
+            switch try await observer.next(timeout: .seconds(30)) {
+            case .presence(_, let name, .leave):
+                missing[name] = 0
+                for _ in 0..<5 { try observer.send(.say(room: "r", content: "while \(name) is away", id: nil)) }
+            case .presence(_, let name, .join):
+                if let missed = missing.removeValue(forKey: name) {
+                    truth.missed += missed
+                    truth.returns += 1
+                }
+            case .message(let message):
+                if message.from == "observer" && message.content == "END" { return truth }
+                for name in missing.keys { missing[name, default: 0] += 1 }
+            default:
+                break
+            }
+        }
+    }
+}
+
+/// HTTP for the load runner's admin calls (the kick), over a raw loopback connection.
+private struct LoopbackHTTP: LoadHTTPTransport {
+    func perform(_ request: LoadHTTPRequest) async -> Result<LoadHTTPResponse, LoadHTTPError> {
+        guard let url = URL(string: request.url), let port = url.port else {
+            return .failure(LoadHTTPError(message: "bad URL \(request.url)", isUnreachable: true))
+        }
+        let path = url.path + (url.query.map { "?" + $0 } ?? "")
+        do {
+            let response = try await httpRequest(
+                port: port, method: request.method, path: path.isEmpty ? "/" : path,
+                headers: request.headers.map { "\($0.0): \($0.1)" })
+            return .success(LoadHTTPResponse(status: response.status, body: Data(response.body.utf8)))
+        } catch {
+            return .failure(LoadHTTPError(message: "\(error)", isUnreachable: true))
+        }
+    }
+}
