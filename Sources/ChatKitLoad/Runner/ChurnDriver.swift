@@ -41,6 +41,7 @@ final class ChurnDriver: Sendable {
                 }
                 count += 1
                 let user = candidates[Int.random(in: 0..<candidates.count, using: &random)]
+                away.wrappingIncrement(ordering: .relaxed)
                 user.eventLoop.execute { user.churn(phase, awayCount: away) }
             }
         }

@@ -8,19 +8,21 @@ import NIOCore
 // `SimulatedUser+Recovery.swift`.
 extension SimulatedUser {
     /// Disconnects the user on purpose (on its loop). Skipped, and counted so, when it is not connected and ready
-    /// or is already away.
+    /// or is already away. `awayCount` was incremented for this user by the churn phase (so that the phase's end
+    /// waits for a churn still on its way to the loop); it is decremented when the user is back, gave up, or was
+    /// skipped.
     func churn(_ phase: ChurnPhase, awayCount: ManagedAtomic<Int>) {
         self.eventLoop.assertInEventLoop()
         guard self.run.measuring.load(ordering: .relaxed), !self.closedByRunner, self.recovery.away == nil,
             let connection = self.connection, self.run.isReady(self.planned.index)
         else {
+            awayCount.wrappingDecrement(ordering: .relaxed)
             self.metrics.update { $0.recovery.skipped += 1 }
             return
         }
         let rooms = self.memberships.all.map {
             UserRecoveryState.Rejoin(room: $0.room, since: $0.tracker.highestSeen, epoch: self.recovery.epochs[$0.room])
         }
-        awayCount.wrappingIncrement(ordering: .relaxed)
         self.recovery.away = UserRecoveryState.Away(
             stage: .closing, startedNanoseconds: LoadRunContext.now(), recover: phase.recover,
             awaySeconds: phase.awaySeconds, rooms: rooms,
