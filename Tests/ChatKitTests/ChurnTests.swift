@@ -46,6 +46,19 @@ final class ChurnTests: XCTestCase {
         }
     }
 
+    func testTheShippedChurnScenarioPassesAgainstTheEmbeddedServer() async throws {
+        let scenario = try ScenarioParser.parse(
+            contentsOf: RepositoryPaths.root.appendingPathComponent("scenarios/churn.json").path)
+        XCTAssertEqual(scenario.churn.first?.mode, .reset)
+        let report = try await LoadRunner.run(scenario, options: LoadRunOptions(threads: 2))
+        XCTAssertTrue(report.scenario.embeddedServer)
+        XCTAssertGreaterThanOrEqual(report.counters["recovery.churned"] ?? 0, 20, report.summaryText())
+        XCTAssertGreaterThan(report.counters["recovery.recovered"] ?? 0, 0)
+        XCTAssertEqual(report.counters["delivery.lost"], 0)
+        XCTAssertTrue(report.passed, report.summaryText())
+        XCTAssertTrue(report.summaryText().contains("recovery     churned "), report.summaryText())
+    }
+
     func testWithoutRecoveryEveryMessageMissedWhileAwayIsLost() async throws {
         let (report, truth) = try await self.observedChurn(mode: "reset", recover: false)
         let c = report.counters
