@@ -118,6 +118,78 @@ final class ChurnTests: XCTestCase {
         }
     }
 
+    func testAReconnectThatFailsFailsTheRunWithItsCause() async throws {
+        // One churn at the start of the hold; while the user is away (300 ms), the test takes its name, so every
+        // reconnect is refused with 409 name_taken until chatctl gives up.
+        let scenario = try self.scenario(#"""
+            {"name":"churn-fail","groups":[{"name":"g","count":3,"namePattern":"f-{i}","rooms":["r"]}],
+             "phases":[{"type":"rampUp","duration":"50ms"},
+                       {"type":"churn","rate":"2/s","duration":"400ms","away":"300ms"},
+                       {"type":"hold","duration":"3s"}],
+             "drain":"1s"}
+            """#)
+        try await withServer { server in
+            let observer = try await ChatTestClient.connect(server, name: "observer", room: "r")
+            let squatter = Task { () -> ChatTestClient in
+                let name = try await observer.next(timeout: .seconds(20)) { frame -> String? in
+                    if case .presence(_, let name, .leave) = frame { return name }
+                    return nil
+                }
+                return try await ChatTestClient.connect(server, name: name)
+            }
+            let report = try await LoadRunner.run(scenario, options: LoadRunOptions(target: server.url, threads: 2))
+            let squatting = try await squatter.value
+            let c = report.counters
+            XCTAssertEqual(c["recovery.churned"], 1, report.summaryText())
+            XCTAssertEqual(c["recovery.reconnectsFailed"], 1)
+            XCTAssertEqual(c["recovery.reconnects"], 0)
+            XCTAssertGreaterThanOrEqual(c["connect.errors"] ?? 0, 8)
+            XCTAssertFalse(report.passed)
+            let check = try XCTUnwrap(report.checks?.first { $0.check == "failedReconnects" })
+            XCTAssertFalse(check.passed)
+            XCTAssertTrue(check.message.contains("1 of 1 churned users did not come back"), check.message)
+            XCTAssertTrue(check.message.contains("reconnect failed after 8 attempts"), check.message)
+            XCTAssertTrue(
+                FailureCauses.sorted(report.failures?.connect ?? [:]).contains { $0.cause.contains("409") },
+                "\(report.failures?.connect ?? [:])")
+            await squatting.close()
+            await observer.close()
+        }
+    }
+
+    func testAnUnplannedDisconnectDuringChurnStillFailsTheRun() async throws {
+        // Churn only the "churned" group; the server drops a "steady" user on its own: that one is a loss.
+        let scenario = try self.scenario(#"""
+            {"name":"churn-unplanned","groups":[
+               {"name":"churned","count":3,"namePattern":"ch-{i}","rooms":["r"]},
+               {"name":"steady","count":2,"namePattern":"st-{i}","rooms":["r"]}],
+             "phases":[{"type":"rampUp","duration":"50ms"},
+                       {"type":"churn","rate":"5/s","group":"churned","away":"50ms"},
+                       {"type":"arrivals","duration":"2s","rate":"40/s","action":"say","size":32}],
+             "drain":"2s"}
+            """#)
+        try await withServer { server in
+            let kicker = Task {
+                try await eventually("the run to be under way", timeout: .seconds(10)) {
+                    (server.hub.roomSummaries().first?.seq ?? 0) >= 30
+                }
+                XCTAssertTrue(server.hub.kick("st-1", reason: "test drop"))
+            }
+            let report = try await LoadRunner.run(scenario, options: LoadRunOptions(target: server.url, threads: 2))
+            try await kicker.value
+            let c = report.counters
+            XCTAssertGreaterThanOrEqual(c["recovery.churned"] ?? 0, 5, report.summaryText())
+            XCTAssertEqual(c["recovery.reconnectsFailed"], 0)
+            XCTAssertEqual(c["connect.disconnects"], 1)
+            XCTAssertEqual(c["users.disconnected"], 1)
+            XCTAssertEqual(report.errors["closed_1008"], 1)
+            let check = try XCTUnwrap(report.checks?.first { $0.check == "disconnects" })
+            XCTAssertFalse(check.passed)
+            XCTAssertTrue(check.message.contains("test drop"), check.message)
+            XCTAssertFalse(report.passed)
+        }
+    }
+
     // MARK: Helpers
 
     private func assertRecoveredEverything(_ report: LoadReport, _ truth: ObservedChurn) {
