@@ -47,6 +47,18 @@ public enum RunCheck: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// Whether the check belongs to a run with these counters: the churn checks only to runs that churned (or
+    /// tried to), so that other runs' summaries do not list them.
+    public func applies(to counters: [String: Int]) -> Bool {
+        switch self {
+        case .failedReconnects, .recoveryGaps:
+            let c = { (counter: LoadCounter) in counters[counter] ?? 0 }
+            return c(.recoveryChurned) + c(.recoverySkipped) + c(.recoveryReconnectsFailed) + c(.recoveryGaps) > 0
+        case .neverConnected, .disconnects, .failedSends, .unsentSends, .stoppedScripts, .outstanding:
+            return true
+        }
+    }
+
     /// What the check asks, as the summary lists it.
     public var title: String {
         switch self {

@@ -2,7 +2,7 @@ extension LoadReport {
     /// Evaluates the built-in run checks (``RunCheck``) against this report's counters and failure causes,
     /// allowing what ``tolerate`` allows.
     func evaluateChecks() -> [RunCheckResult] {
-        RunCheck.allCases.map { check in
+        RunCheck.allCases.filter { $0.applies(to: self.counters) }.map { check in
             let value = self.counters[check.counter] ?? 0
             let base = check.base(in: self.counters)
             let limit = self.tolerate?.limit(for: check)
