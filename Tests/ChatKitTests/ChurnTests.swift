@@ -157,6 +157,23 @@ final class ChurnTests: XCTestCase {
         }
     }
 
+    func testAKickTheServerRefusesFailsTheRunWithItsCause() async throws {
+        let scenario = try self.scenario(Self.observedScenario(mode: "kick", recover: true))
+        try await withServer({ $0.adminToken = "tok" }) { server in
+            let report = try await LoadRunner.run(
+                scenario,
+                options: LoadRunOptions(target: server.url, transport: LoopbackHTTP(), threads: 2, adminToken: "wrong"))
+            let c = report.counters
+            XCTAssertGreaterThan(c["recovery.churned"] ?? 0, 0)
+            XCTAssertEqual(c["recovery.reconnectsFailed"], c["recovery.churned"], report.summaryText())
+            XCTAssertEqual(c["recovery.reconnects"], 0)
+            XCTAssertFalse(report.passed)
+            let check = try XCTUnwrap(report.checks?.first { $0.check == "failedReconnects" })
+            XCTAssertFalse(check.passed)
+            XCTAssertTrue(check.message.contains("kick: HTTP 401"), check.message)
+        }
+    }
+
     func testAnUnplannedDisconnectDuringChurnStillFailsTheRun() async throws {
         // Churn only the "churned" group; the server drops a "steady" user on its own: that one is a loss.
         let scenario = try self.scenario(#"""
