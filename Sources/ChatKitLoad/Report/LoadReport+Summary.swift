@@ -23,7 +23,7 @@ extension LoadReport {
         let rows: [(String, LoadLatency)] = [
             ("broadcast", .broadcast), ("  from send", .broadcastFromSend), ("whisper", .whisper),
             ("  from send", .whisperFromSend), ("echo", .echo), ("  from send", .echoFromSend), ("connect", .connect),
-            ("fan-out spread", .fanoutSpread),
+            ("fan-out spread", .fanoutSpread), ("churn reconnect", .recoveryReconnect), ("recovered", .recovered),
         ]
         for (label, latency) in rows {
             guard let summary = self.latency[latency.rawValue], summary.count > 0 else { continue }

@@ -13,11 +13,13 @@ final class ChurnDriver: Sendable {
     /// Users away on a churn of this phase (disconnected on purpose, not yet ready again).
     private let away = ManagedAtomic<Int>(0)
     private let waitSeconds: Double
+    private let stop: LoadRunStop?
     private let task: Task<Void, Never>
 
     /// Starts churning `users` (those of the phase's group, if it names one).
     init(_ phase: ChurnPhase, number: Int, users: [SimulatedUser], context: LoadRunContext, stop: LoadRunStop?) {
         self.phase = phase
+        self.stop = stop
         let candidates = users.filter { user in
             phase.group.map { context.scenario.groups[user.planned.groupIndex].name == $0 } ?? true
         }
@@ -47,12 +49,14 @@ final class ChurnDriver: Sendable {
         }
     }
 
-    /// Stops churning, waits (bounded) for the users still away, and counts those not back as failed reconnects.
+    /// Stops churning, waits (bounded; not after a stop) for the users still away, and counts those not back as failed
+    /// reconnects.
     func finish() async {
         self.stopped.store(true, ordering: .relaxed)
         await self.task.value
         let deadline = ContinuousClock.now + .seconds(self.waitSeconds)
-        while self.away.load(ordering: .relaxed) > 0 && ContinuousClock.now < deadline {
+        // After a stop (SIGINT, SIGTERM) the phase ends at once: no waiting for users still away.
+        while self.away.load(ordering: .relaxed) > 0 && ContinuousClock.now < deadline && self.stop?.isStopped != true {
             try? await Task.sleep(for: .milliseconds(10))
         }
         guard self.away.load(ordering: .relaxed) > 0 else { return }
