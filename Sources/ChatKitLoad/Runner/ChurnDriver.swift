@@ -7,7 +7,6 @@ import NIOCore
 /// the churn's `duration`), it waits for the churned users to be back, at most `away`, the connect timeout and a second;
 /// one still away then counts as a failed reconnect.
 final class ChurnDriver: Sendable {
-    private let phase: ChurnPhase
     private let candidates: [SimulatedUser]
     private let stopped = ManagedAtomic<Bool>(false)
     /// Users away on a churn of this phase (disconnected on purpose, not yet ready again).
@@ -18,7 +17,6 @@ final class ChurnDriver: Sendable {
 
     /// Starts churning `users` (those of the phase's group, if it names one).
     init(_ phase: ChurnPhase, number: Int, users: [SimulatedUser], context: LoadRunContext, stop: LoadRunStop?) {
-        self.phase = phase
         self.stop = stop
         let candidates = users.filter { user in
             phase.group.map { context.scenario.groups[user.planned.groupIndex].name == $0 } ?? true

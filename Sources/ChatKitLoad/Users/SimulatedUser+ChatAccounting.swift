@@ -60,15 +60,14 @@ extension SimulatedUser {
             self.initialRoomsPending = Set(self.planned.rooms)
             if self.planned.rooms.isEmpty { self.becameReady() }
             for room in self.planned.rooms { self.join(room) }
-        case .joined(let room, _, let seq, _, let epoch, let recovered, let firstSeq):
+        case .joined(let room, _, let seq, _, let epoch, let recovered, _):
             let requested = self.pendingJoins.removeValue(forKey: room) ?? now
             // A membership lost with the connection ends where this one begins.
             let disconnected = self.finished.lastIndex { $0.room == room && $0.end == .disconnected(rejoinSeq: nil) }
             if let index = disconnected {
                 self.finished[index].end = .disconnected(rejoinSeq: seq)
             }
-            self.recoveryJoined(
-                room: room, seq: seq, epoch: epoch, recovered: recovered, firstSeq: firstSeq, disconnected: disconnected)
+            self.recoveryJoined(room: room, seq: seq, epoch: epoch, recovered: recovered, disconnected: disconnected)
             self.memberships[room] = MembershipRecord(
                 room: room, tracker: SequenceTracker(startAfter: seq), end: .open,
                 joinRequestedNanoseconds: requested, joinAckNanoseconds: now)

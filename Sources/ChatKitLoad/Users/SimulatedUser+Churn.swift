@@ -134,16 +134,14 @@ extension SimulatedUser {
         self.sendHeld()
     }
 
-    /// Holds a send planned while the user is away on a churn, to be made once it is back; `false` when the user is
-    /// not away (send now). Past ``UserRecoveryState/heldLimit`` the send fails.
-    func holdWhileAway(_ send: @escaping @Sendable () -> Void) -> Bool {
-        guard self.recovery.away != nil else { return false }
+    /// Holds a send planned while the user is away on a churn (the caller checked), to be made once it is back.
+    /// Past ``UserRecoveryState/heldLimit`` the send fails.
+    func holdWhileAway(_ send: @escaping @Sendable () -> Void) {
         if self.recovery.held.count >= UserRecoveryState.heldLimit {
             self.failedSend(SendFailure.heldOverLimit)
         } else {
             self.recovery.held.append(send)
         }
-        return true
     }
 
     /// Makes the sends held while the user was away, in order.

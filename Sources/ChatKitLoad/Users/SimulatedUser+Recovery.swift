@@ -32,7 +32,7 @@ extension SimulatedUser {
     /// On `joined`: remembers the room's epoch and, for a rejoin with `since`, decides what the following `history`
     /// completes. `disconnected` is the membership the churn ended (its end is already this join's seq).
     func recoveryJoined(
-        room: String, seq: Int, epoch: String?, recovered: Bool?, firstSeq: Int?, disconnected: Int?
+        room: String, seq: Int, epoch: String?, recovered: Bool?, disconnected: Int?
     ) {
         let known = self.recovery.epochs[room]
         if let epoch { self.recovery.epochs[room] = epoch }

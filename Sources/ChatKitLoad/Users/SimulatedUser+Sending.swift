@@ -40,8 +40,8 @@ extension SimulatedUser {
     /// Sends one room message planned for `scheduledNanoseconds` (its latency is measured from then, and from
     /// the moment it actually goes out).
     func say(room: String?, content: MessageContent, scheduledNanoseconds: Int64) {
-        if self.holdWhileAway({ self.say(room: room, content: content, scheduledNanoseconds: scheduledNanoseconds) }) {
-            return
+        if self.recovery.away != nil {
+            return self.holdWhileAway { self.say(room: room, content: content, scheduledNanoseconds: scheduledNanoseconds) }
         }
         let sentNanoseconds = LoadRunContext.now()
         guard let connection = self.connection else {
@@ -71,8 +71,8 @@ extension SimulatedUser {
 
     /// Sends one whisper to user `targetIndex`, if that user is connected.
     func whisper(to targetIndex: Int, content: MessageContent, scheduledNanoseconds: Int64) {
-        if self.holdWhileAway({ self.whisper(to: targetIndex, content: content, scheduledNanoseconds: scheduledNanoseconds) }) {
-            return
+        if self.recovery.away != nil {
+            return self.holdWhileAway { self.whisper(to: targetIndex, content: content, scheduledNanoseconds: scheduledNanoseconds) }
         }
         let sentNanoseconds = LoadRunContext.now()
         guard let connection = self.connection, self.isChat else {
