@@ -23,6 +23,12 @@ enum PlanDescription {
                 lines.append("phase \(index): arrivals \(arrivals.action.rawValue) \(arrivals.fromRate)/s→\(arrivals.toRate)/s "
                     + "over \(ScenarioUnits.describe(seconds: arrivals.seconds)): \(count) actions")
             }
+            for churn in scenario.churn where churn.alongside == index {
+                lines.append("  churn \(churn.mode.rawValue) \(churn.ratePerSecond)/s alongside phase \(index)"
+                    + (churn.seconds.map { " for \(ScenarioUnits.describe(seconds: $0))" } ?? "")
+                    + (churn.awaySeconds > 0 ? ", away \(ScenarioUnits.describe(seconds: churn.awaySeconds))" : "")
+                    + (churn.group.map { ", group \($0)" } ?? "") + (churn.recover ? ", recovering" : ", no recovery"))
+            }
         }
         lines.append("thresholds \(scenario.thresholds.map { "\($0.metric) \($0.expression)" }.joined(separator: ", "))")
         lines.append("plan fingerprint \(plan.fingerprint)")

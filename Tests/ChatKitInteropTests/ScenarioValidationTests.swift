@@ -49,7 +49,7 @@ final class ScenarioValidationTests: XCTestCase {
             (self.with("phases", #"[{"type":"hold","duration":10}]"#),
              #"phases[0].duration: expected a duration such as "500ms", "10s" or "2m", got 10"#),
             (self.with("phases", #"[{"type":"sprint","duration":"1s"}]"#),
-             #"phases[0].type: expected "rampUp", "arrivals", "script" or "hold", got "sprint""#),
+             #"phases[0].type: expected "rampUp", "arrivals", "script", "hold" or "churn", got "sprint""#),
             (self.with("phases", #"[{"type":"arrivals","duration":"1s","rate":"1/s","group":"nobody"}]"#),
              #"phases[0].group: no group named "nobody""#),
             (self.with("phases", "[]"), "phases: expected a non-empty array of phases, got an array"),
@@ -131,7 +131,7 @@ final class ScenarioValidationTests: XCTestCase {
         let root = RepositoryPaths.root
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).json")
         try Data(#"{"name":"x","groups":[{"count":"2"}],"phases":[{"type":"hold","duration":"10"}]}"#.utf8).write(to: bad)
-        var files = ["smoke", "burst", "whisper", "soak"].map { root.appendingPathComponent("scenarios/\($0).json").path }
+        var files = ["smoke", "burst", "whisper", "soak", "churn"].map { root.appendingPathComponent("scenarios/\($0).json").path }
         files.append(bad.path)
         let check = try ChildProcess(
             try RepositoryPaths.python(),
@@ -140,7 +140,7 @@ final class ScenarioValidationTests: XCTestCase {
         let status = try await check.wait()
         XCTAssertEqual(status, 1, check.stderr)
         let lines = check.stdout.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.filter { $0.hasPrefix("ok ") }.count, 4, check.stdout + check.stderr)
+        XCTAssertEqual(lines.filter { $0.hasPrefix("ok ") }.count, 5, check.stdout + check.stderr)
         XCTAssertTrue(lines.last?.hasPrefix("invalid \(bad.path)") ?? false, check.stdout)
     }
 

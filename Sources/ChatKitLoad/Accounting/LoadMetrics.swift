@@ -48,6 +48,8 @@ public struct LoadMetrics: Sendable, Equatable {
     public var echoFromSend = LatencyHistogram()
     public var connectLatency = LatencyHistogram()
     public var fanoutSpread = LatencyHistogram()
+    /// Churn and recovery (``RecoveryMetrics``).
+    public var recovery = RecoveryMetrics()
 
     public init() {}
 
@@ -87,6 +89,7 @@ public struct LoadMetrics: Sendable, Equatable {
         self.echoFromSend.merge(other.echoFromSend)
         self.connectLatency.merge(other.connectLatency)
         self.fanoutSpread.merge(other.fanoutSpread)
+        self.recovery.merge(other.recovery)
     }
 
     public var errorTotal: Int { self.errors.values.reduce(0, +) }

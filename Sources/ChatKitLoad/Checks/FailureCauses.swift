@@ -23,17 +23,27 @@ public struct FailureCauses: Codable, Sendable, Equatable {
     public var disconnect: [String: Tally] = [:]
     /// Sends that could not go out: not connected, no room joined, send queue full, no whisper target.
     public var send: [String: Tally] = [:]
+    /// Churned users that did not come back, and rejoins with a gap (`recovered: false`); `nil` in reports of
+    /// runs without churn.
+    public var recovery: [String: Tally]?
 
     public init() {}
 
     /// Whether nothing failed.
-    public var isEmpty: Bool { self.connect.isEmpty && self.disconnect.isEmpty && self.send.isEmpty }
+    public var isEmpty: Bool {
+        self.connect.isEmpty && self.disconnect.isEmpty && self.send.isEmpty && (self.recovery ?? [:]).isEmpty
+    }
 
     /// Adds every tally of `other` (counts sum; the earliest first sighting stays).
     public mutating func merge(_ other: FailureCauses) {
         Self.merge(&self.connect, other.connect)
         Self.merge(&self.disconnect, other.disconnect)
         Self.merge(&self.send, other.send)
+        if let recovery = other.recovery {
+            var merged = self.recovery ?? [:]
+            Self.merge(&merged, recovery)
+            self.recovery = merged
+        }
     }
 
     private static func merge(_ into: inout [String: Tally], _ other: [String: Tally]) {
@@ -54,6 +64,13 @@ public struct FailureCauses: Codable, Sendable, Equatable {
         } else {
             tallies[cause] = Tally(count: 1, firstSeconds: seconds)
         }
+    }
+
+    /// Counts one recovery failure (a churned user that did not come back, a gap) of `cause` at `seconds`.
+    mutating func addRecovery(_ cause: String, at seconds: Double) {
+        var tallies = self.recovery ?? [:]
+        Self.add(cause, at: seconds, to: &tallies)
+        self.recovery = tallies
     }
 
     /// The causes of one kind, most frequent first (then alphabetically), as `cause (count) at N s` texts.

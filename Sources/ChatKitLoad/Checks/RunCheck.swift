@@ -14,6 +14,10 @@ public enum RunCheck: String, CaseIterable, Codable, Sendable {
     case stoppedScripts
     /// The drain ended with no copy outstanding for a member still connected.
     case outstanding
+    /// Every user a churn phase disconnected came back (connected and rejoined its rooms).
+    case failedReconnects
+    /// Every rejoin after a churn recovered what the user missed (no `recovered: false`).
+    case recoveryGaps
 
     /// The counter the check reads.
     public var counter: String {
@@ -24,6 +28,8 @@ public enum RunCheck: String, CaseIterable, Codable, Sendable {
         case .unsentSends: return LoadCounter.sendsUnsent.rawValue
         case .stoppedScripts: return LoadCounter.scriptsStopped.rawValue
         case .outstanding: return LoadCounter.drainOutstanding.rawValue
+        case .failedReconnects: return LoadCounter.recoveryReconnectsFailed.rawValue
+        case .recoveryGaps: return LoadCounter.recoveryGaps.rawValue
         }
     }
 
@@ -36,6 +42,20 @@ public enum RunCheck: String, CaseIterable, Codable, Sendable {
         case .unsentSends: return c(.sendsPlanned)
         case .stoppedScripts: return c(.scriptsStarted)
         case .outstanding: return c(.deliveryExpected)
+        case .failedReconnects: return c(.recoveryChurned)
+        case .recoveryGaps: return c(.recoveryRejoins)
+        }
+    }
+
+    /// Whether the check belongs to a run with these counters: the churn checks only to runs that churned (or
+    /// tried to), so that other runs' summaries do not list them.
+    public func applies(to counters: [String: Int]) -> Bool {
+        switch self {
+        case .failedReconnects, .recoveryGaps:
+            let c = { (counter: LoadCounter) in counters[counter] ?? 0 }
+            return c(.recoveryChurned) + c(.recoverySkipped) + c(.recoveryReconnectsFailed) + c(.recoveryGaps) > 0
+        case .neverConnected, .disconnects, .failedSends, .unsentSends, .stoppedScripts, .outstanding:
+            return true
         }
     }
 
@@ -48,6 +68,8 @@ public enum RunCheck: String, CaseIterable, Codable, Sendable {
         case .unsentSends: return "every planned send went out"
         case .stoppedScripts: return "every script ran to its end"
         case .outstanding: return "the drain finished with nothing outstanding"
+        case .failedReconnects: return "every churned user came back"
+        case .recoveryGaps: return "every rejoin recovered what it missed"
         }
     }
 }

@@ -12,4 +12,6 @@ enum SendFailure {
     static let queueFull = "send queue full"
     /// The connection was closing or closed when the send was queued.
     static let connectionClosed = "connection closed"
+    /// More sends planned while the user was away on a churn than it holds (``UserRecoveryState/heldLimit``).
+    static let heldOverLimit = "too many sends held while away on a churn"
 }

@@ -73,6 +73,22 @@ public enum LoadCounter: String, CaseIterable, Codable, Sendable {
     case sendsUnsent = "sends.unsent"
     /// Copies still missing for connected members when the drain gave up.
     case drainOutstanding = "drain.outstanding"
+    /// Planned disconnections a churn phase made.
+    case recoveryChurned = "recovery.churned"
+    /// Planned disconnections skipped because the user picked was not ready.
+    case recoverySkipped = "recovery.skipped"
+    /// Churned users that were connected and in their rooms again.
+    case recoveryReconnects = "recovery.reconnects"
+    /// Churned users that did not come back (the reconnect failed, or had not finished by the end of the run).
+    case recoveryReconnectsFailed = "recovery.reconnectsFailed"
+    /// Room joins with `since` after a churn.
+    case recoveryRejoins = "recovery.rejoins"
+    /// Copies received through recovery (replayed after a rejoin), counted in `delivery.received`.
+    case recoveryRecovered = "recovery.recovered"
+    /// Rejoins answered `recovered: false`: what was missed before the history's first seq is lost.
+    case recoveryGaps = "recovery.gaps"
+    /// Sends planned while their user was away on a churn, held and made once it was back.
+    case recoveryHeldSends = "recovery.heldSends"
 
     /// The counter a percentage of this one is taken of (`"delivery.lost": "< 0.1%"` is 0.1% of
     /// `delivery.expected`); `nil` for counters that are totals themselves.
@@ -88,9 +104,13 @@ public enum LoadCounter: String, CaseIterable, Codable, Sendable {
         case .httpFailed: return .httpTotal
         case .usersNeverConnected, .usersDisconnected: return .usersTotal
         case .sendsUnsent: return .sendsPlanned
+        case .recoveryReconnects, .recoveryReconnectsFailed: return .recoveryChurned
+        case .recoveryGaps: return .recoveryRejoins
+        case .recoveryRecovered: return .deliveryReceived
         case .deliveryExpected, .deliveryReceived, .whisperSent, .whisperDelivered, .presenceExpected,
             .presenceObserved, .connectAttempts, .sendsTotal, .scriptsStarted, .expectTotal, .httpTotal, .messagesOut,
-            .messagesIn, .usersTotal, .sendsPlanned:
+            .messagesIn, .usersTotal, .sendsPlanned, .recoveryChurned, .recoverySkipped, .recoveryRejoins,
+            .recoveryHeldSends:
             return nil
         }
     }

@@ -18,10 +18,16 @@ public enum LoadLatency: String, CaseIterable, Codable, Sendable {
     case connect
     /// Room messages (chat only, every 16th `seq`): from the first member's receipt to the last one's.
     case fanoutSpread
+    /// Churned users, from the start of their reconnect (the churn, or the end of its `away` pause) to being
+    /// connected and in their rooms again.
+    case recoveryReconnect
+    /// Copies received through recovery (replayed after a rejoin with `since`), from their planned send time.
+    case recovered
 
     /// The families in the order the threshold catalogue lists them.
     static let catalogueOrder: [LoadLatency] = [
         .broadcast, .whisper, .echo, .connect, .fanoutSpread, .broadcastFromSend, .whisperFromSend, .echoFromSend,
+        .recoveryReconnect, .recovered,
     ]
 
     /// The metric family a threshold names, before its statistic: `latency.broadcast`,
@@ -36,6 +42,8 @@ public enum LoadLatency: String, CaseIterable, Codable, Sendable {
         case .echoFromSend: return "latency.echo.fromSend"
         case .connect: return "latency.connect"
         case .fanoutSpread: return "fanout.spread"
+        case .recoveryReconnect: return "recovery.reconnect"
+        case .recovered: return "recovery.latency"
         }
     }
 

@@ -2,7 +2,7 @@ extension LoadReport {
     /// Evaluates the built-in run checks (``RunCheck``) against this report's counters and failure causes,
     /// allowing what ``tolerate`` allows.
     func evaluateChecks() -> [RunCheckResult] {
-        RunCheck.allCases.map { check in
+        RunCheck.allCases.filter { $0.applies(to: self.counters) }.map { check in
             let value = self.counters[check.counter] ?? 0
             let base = check.base(in: self.counters)
             let limit = self.tolerate?.limit(for: check)
@@ -14,6 +14,9 @@ extension LoadReport {
                 message: message)
         }
     }
+
+    /// How the recovery causes of gaps begin (the others are of churned users that did not come back).
+    static let gapCausePrefix = "gap: "
 
     /// What went wrong, with its causes.
     private func failureLine(_ check: RunCheck, value: Int, base: Int) -> String {
@@ -37,6 +40,12 @@ extension LoadReport {
         case .outstanding:
             return "the drain gave up with \(value) copies still missing for members still connected "
                 + "(they count as lost; a longer \"drain\" waits for slower deliveries)"
+        case .failedReconnects:
+            return "\(value) of \(base) churned users did not come back"
+                + causes((failures.recovery ?? [:]).filter { !$0.key.hasPrefix(Self.gapCausePrefix) })
+        case .recoveryGaps:
+            return "\(value) of \(base) rejoins could not recover what was missed"
+                + causes((failures.recovery ?? [:]).filter { $0.key.hasPrefix(Self.gapCausePrefix) })
         }
     }
 }

@@ -23,7 +23,7 @@ extension LoadReport {
         let rows: [(String, LoadLatency)] = [
             ("broadcast", .broadcast), ("  from send", .broadcastFromSend), ("whisper", .whisper),
             ("  from send", .whisperFromSend), ("echo", .echo), ("  from send", .echoFromSend), ("connect", .connect),
-            ("fan-out spread", .fanoutSpread),
+            ("fan-out spread", .fanoutSpread), ("churn reconnect", .recoveryReconnect), ("recovered", .recovered),
         ]
         for (label, latency) in rows {
             guard let summary = self.latency[latency.rawValue], summary.count > 0 else { continue }
@@ -51,6 +51,11 @@ extension LoadReport {
         lines.append(String(
             format: "traffic      out %d msgs (%.0f/s)  in %d msgs (%.0f/s)", c(.messagesOut),
             Double(c(.messagesOut)) / seconds, c(.messagesIn), Double(c(.messagesIn)) / seconds))
+        if c(.recoveryChurned) > 0 || c(.recoverySkipped) > 0 {
+            lines.append("recovery     churned \(c(.recoveryChurned))  back \(c(.recoveryReconnects))  "
+                + "failed \(c(.recoveryReconnectsFailed))  rejoins \(c(.recoveryRejoins))  "
+                + "recovered \(c(.recoveryRecovered))  gaps \(c(.recoveryGaps))  skipped \(c(.recoverySkipped))")
+        }
         if c(.scriptsStarted) > 0 || c(.expectTotal) > 0 || c(.httpTotal) > 0 {
             lines.append("script       runs \(c(.scriptsStarted)) (finished \(c(.scriptsFinished)), stopped "
                 + "\(c(.scriptsStopped)))  expects \(c(.expectTotal)) (failed \(c(.expectFailed)))  "

@@ -72,6 +72,15 @@ extension ReportHTML {
         cards.append(CounterCard(title: "Traffic", rows: [
             rate("messages out", .messagesOut), rate("messages in", .messagesIn),
         ]))
+        if [LoadCounter.recoveryChurned, .recoverySkipped].contains(where: { (report.counters[$0] ?? 0) > 0 }) {
+            cards.append(CounterCard(title: "Churn and recovery", rows: [
+                counter("churned", .recoveryChurned), counter("back", .recoveryReconnects),
+                counter("did not come back", .recoveryReconnectsFailed, bad: true),
+                counter("rejoins with since", .recoveryRejoins), counter("recovered copies", .recoveryRecovered),
+                counter("gaps", .recoveryGaps, bad: true), counter("held sends", .recoveryHeldSends),
+                counter("skipped", .recoverySkipped),
+            ]))
+        }
         if [LoadCounter.scriptsStarted, .expectTotal, .httpTotal].contains(where: { (report.counters[$0] ?? 0) > 0 }) {
             cards.append(CounterCard(title: "Script", rows: [
                 counter("scripts run", .scriptsStarted), counter("finished", .scriptsFinished),

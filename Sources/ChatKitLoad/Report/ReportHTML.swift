@@ -161,7 +161,8 @@ public enum ReportHTML {
         let families: [(LoadLatency, String)] = [
             (.broadcast, "broadcast"), (.broadcastFromSend, "broadcast, from send"), (.whisper, "whisper"),
             (.whisperFromSend, "whisper, from send"), (.echo, "echo"), (.echoFromSend, "echo, from send"),
-            (.connect, "connect"), (.fanoutSpread, "fan-out spread"),
+            (.connect, "connect"), (.fanoutSpread, "fan-out spread"), (.recoveryReconnect, "reconnect after churn"),
+            (.recovered, "recovered copies"),
         ]
         var html = "<section>\n<h2>Latency</h2>\n"
         let rows = families.compactMap { latency, label in

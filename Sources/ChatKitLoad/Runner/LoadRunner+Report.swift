@@ -77,6 +77,8 @@ extension LoadRunner {
                 LoadLatency.broadcastFromSend.rawValue: .init(metrics.broadcastFromSend),
                 LoadLatency.whisperFromSend.rawValue: .init(metrics.whisperFromSend),
                 LoadLatency.echoFromSend.rawValue: .init(metrics.echoFromSend),
+                LoadLatency.recoveryReconnect.rawValue: .init(metrics.recovery.reconnectTime),
+                LoadLatency.recovered.rawValue: .init(metrics.recovery.recoveredLatency),
             ],
             errors: metrics.errors, timeSeries: timeSeries, thresholds: [],
             failures: metrics.failures, tolerate: scenario.tolerate.limits.isEmpty ? nil : scenario.tolerate, passed: true,
@@ -128,6 +130,10 @@ extension LoadRunner {
             .expectTotal: metrics.expectTotal, .expectFailed: metrics.expectFailed,
             .httpTotal: metrics.httpTotal, .httpFailed: metrics.httpFailed,
             .messagesOut: metrics.messagesOut, .messagesIn: metrics.messagesIn,
+            .recoveryChurned: metrics.recovery.churned, .recoverySkipped: metrics.recovery.skipped,
+            .recoveryReconnects: metrics.recovery.reconnects, .recoveryReconnectsFailed: metrics.recovery.reconnectsFailed,
+            .recoveryRejoins: metrics.recovery.rejoins, .recoveryRecovered: metrics.recovery.recovered,
+            .recoveryGaps: metrics.recovery.gaps, .recoveryHeldSends: metrics.recovery.heldSends,
         ]
         return Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
     }

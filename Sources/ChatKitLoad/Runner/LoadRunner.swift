@@ -48,6 +48,9 @@ public enum LoadRunner {
         let httpBase = scenario.admin?.url ?? LoadURLs.httpBase(of: targetTexts[0])
         let adminToken = scenario.admin?.token ?? options.adminToken
         let adminAuthorization = adminToken.flatMap { $0.isEmpty ? nil : "Bearer \($0)" }
+        if let problem = ChurnDriver.problem(scenario, adminAuthorization: adminAuthorization, transport: options.transport) {
+            throw LoadRunError.invalid(problem)
+        }
         let statsBefore = await Self.adminStats(httpBase, adminAuthorization, options.transport, scenario)
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, options.threads))
@@ -103,6 +106,7 @@ public enum LoadRunner {
             if loadWindowStart == nil, phase.kind != "rampUp" {
                 loadWindowStart = (ProcessUsage.cpuSeconds(), LoadRunContext.now())
             }
+            let churn = ChurnDriver.start(alongside: phaseIndex, users: users, context: context, stop: stop)
             switch phase {
             case .rampUp(let seconds):
                 do {
@@ -121,6 +125,7 @@ public enum LoadRunner {
             case .hold(let seconds):
                 await Self.sleep(seconds: seconds, stop: stop)
             }
+            for driver in churn { await driver.finish() }
         }
         if stop?.isStopped != true { stoppedIn = "drain" }
         series.phase = "drain"

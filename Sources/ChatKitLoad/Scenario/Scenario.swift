@@ -21,6 +21,8 @@ public struct Scenario: Sendable, Equatable {
     public var groups: [UserGroup]
     /// The timeline.
     public var phases: [Phase]
+    /// Churn phases (``ChurnPhase``): each runs alongside one of `phases` (`phases` itself holds no churn).
+    public var churn: [ChurnPhase] = []
     /// How long to wait after the last phase for messages still in flight.
     public var drainSeconds: Double
     /// Pass/fail rules on the report's metrics.

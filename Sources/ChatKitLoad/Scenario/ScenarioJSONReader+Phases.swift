@@ -61,10 +61,14 @@ extension ScenarioJSONReader {
                 phases.append(.arrivals(Arrivals(
                     seconds: seconds, fromRate: fromRate ?? 0, toRate: toRate ?? 0, group: group, action: action,
                     content: content)))
+            case "churn":
+                self.churnPhase(object, path, alongside: phases.count, groups: groups)
             default:
-                self.problem("\(path).type", "expected \"rampUp\", \"arrivals\", \"script\" or \"hold\", got \"\(type)\"")
+                self.problem(
+                    "\(path).type", "expected \"rampUp\", \"arrivals\", \"script\", \"hold\" or \"churn\", got \"\(type)\"")
             }
         }
+        self.checkChurnPlacement(phases: phases, list: list)
         return phases
     }
 }

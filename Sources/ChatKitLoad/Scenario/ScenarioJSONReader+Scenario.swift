@@ -52,9 +52,14 @@ extension ScenarioJSONReader {
                 self.problem(problem.path, problem.message)
             }
         }
-        return Scenario(
+        if wireProtocol == .raw, !self.churn.isEmpty {
+            self.problem("phases", "churn phases need the chat protocol (recovery rejoins rooms)")
+        }
+        var scenario = Scenario(
             name: name, description: description, seed: UInt64(seed), target: target, admin: admin,
             wireProtocol: wireProtocol, connectTimeoutSeconds: connectTimeout, reconnect: reconnect, groups: groups,
             phases: phases, drainSeconds: drain, thresholds: thresholds, tolerate: tolerate)
+        scenario.churn = self.churn
+        return scenario
     }
 }

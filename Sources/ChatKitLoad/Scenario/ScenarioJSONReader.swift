@@ -4,6 +4,8 @@ import Foundation
 /// are here; the scenario's sections (groups, phases, steps, thresholds) in `ScenarioJSONReader+*.swift`.
 struct ScenarioJSONReader {
     var problems: [String] = []
+    /// The `churn` phases met while reading `phases` (``ChurnPhase``).
+    var churn: [ChurnPhase] = []
 
     mutating func problem(_ path: String, _ message: String) {
         self.problems.append("\(path): \(message)")

@@ -54,16 +54,20 @@ extension SimulatedUser {
 
     func handle(_ frame: ServerFrame, now: Int64, measuring: Bool) {
         switch frame {
+        case .welcome where self.recovery.away != nil:
+            self.rejoinAfterChurn()
         case .welcome:
             self.initialRoomsPending = Set(self.planned.rooms)
             if self.planned.rooms.isEmpty { self.becameReady() }
             for room in self.planned.rooms { self.join(room) }
-        case .joined(let room, _, let seq, _, _, _, _):
+        case .joined(let room, _, let seq, _, let epoch, let recovered, _):
             let requested = self.pendingJoins.removeValue(forKey: room) ?? now
             // A membership lost with the connection ends where this one begins.
-            if let index = self.finished.lastIndex(where: { $0.room == room && $0.end == .disconnected(rejoinSeq: nil) }) {
+            let disconnected = self.finished.lastIndex { $0.room == room && $0.end == .disconnected(rejoinSeq: nil) }
+            if let index = disconnected {
                 self.finished[index].end = .disconnected(rejoinSeq: seq)
             }
+            self.recoveryJoined(room: room, seq: seq, epoch: epoch, recovered: recovered, disconnected: disconnected)
             self.memberships[room] = MembershipRecord(
                 room: room, tracker: SequenceTracker(startAfter: seq), end: .open,
                 joinRequestedNanoseconds: requested, joinAckNanoseconds: now)
@@ -128,7 +132,9 @@ extension SimulatedUser {
                     }
                 }
             }
-        case .history, .users:
+        case .history(let room, let messages, _):
+            self.recoveryHistory(room: room, messages: messages, now: now)
+        case .users:
             break
         }
     }

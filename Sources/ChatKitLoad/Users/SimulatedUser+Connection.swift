@@ -47,6 +47,7 @@ extension SimulatedUser {
         self.wasEverReady = true
         self.reconnectAttempt = 0
         self.run.setReady(self.planned.index, true)
+        self.churnEndedIfAway()
     }
 
     /// Reconnects after a failure if the scenario asks for it; `false` when it does not (or gave up).
@@ -83,6 +84,7 @@ extension SimulatedUser {
         }
         self.pendingJoins.removeAll()
         self.pendingLeaves.removeAll()
+        if self.churnClosed() { return }  // a planned disconnection, not a loss
         guard !self.closedByRunner, self.run.measuring.load(ordering: .relaxed) else { return }
         self.lostConnection = true
         let cause = FailureCauseText.close(code: code, reason: reason)

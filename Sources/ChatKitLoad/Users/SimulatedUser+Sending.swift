@@ -14,7 +14,8 @@ extension SimulatedUser {
 
     func join(_ room: String) {
         self.pendingJoins[room] = LoadRunContext.now()
-        self.connection?.send(text: ClientFrame.join(room: room, id: "join").encoded())
+        let since = self.joinsWithEpoch ? 0 : nil
+        self.connection?.send(text: ClientFrame.join(room: room, id: "join", since: since).encoded())
     }
 
     func leave(_ room: String) {
@@ -39,6 +40,9 @@ extension SimulatedUser {
     /// Sends one room message planned for `scheduledNanoseconds` (its latency is measured from then, and from
     /// the moment it actually goes out).
     func say(room: String?, content: MessageContent, scheduledNanoseconds: Int64) {
+        if self.recovery.away != nil {
+            return self.holdWhileAway { self.say(room: room, content: content, scheduledNanoseconds: scheduledNanoseconds) }
+        }
         let sentNanoseconds = LoadRunContext.now()
         guard let connection = self.connection else {
             self.failedSend(SendFailure.notConnected)
@@ -67,6 +71,9 @@ extension SimulatedUser {
 
     /// Sends one whisper to user `targetIndex`, if that user is connected.
     func whisper(to targetIndex: Int, content: MessageContent, scheduledNanoseconds: Int64) {
+        if self.recovery.away != nil {
+            return self.holdWhileAway { self.whisper(to: targetIndex, content: content, scheduledNanoseconds: scheduledNanoseconds) }
+        }
         let sentNanoseconds = LoadRunContext.now()
         guard let connection = self.connection, self.isChat else {
             self.failedSend(SendFailure.notConnected)

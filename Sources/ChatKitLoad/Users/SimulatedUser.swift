@@ -39,6 +39,9 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     /// Distinct raw copies received (the sum of the trackers' `received`), for the drain.
     var rawReceived = 0
 
+    /// Churn and recovery (``UserRecoveryState``; the behaviour is `+Churn` and `+Recovery`).
+    var recovery = UserRecoveryState()
+
     /// The script interpreter's state (``ScriptState``; the interpreter is `SimulatedUser+Script.swift`).
     var scriptState = ScriptState()
     /// Padding for sized messages, by length, built once per length.
