@@ -31,6 +31,8 @@ struct UserAccounting: Sendable {
     /// Raw mode: per-sender trackers and the send counter when this user became ready.
     var rawTrackers: [Int: SequenceTracker]
     var rawReadyAtCounter: Int?
+    /// Protocols through an adapter: memberships counted from chatctl's markers.
+    var markerMemberships: [MarkerMembership] = []
     /// Whether the user was ever connected and in its rooms (the run checks count users that never were).
     var wasEverReady = false
     /// Whether the user lost a connection during the run (not closed by the runner).
@@ -64,7 +66,9 @@ public struct DeliveryTotals: Sendable, Equatable, Codable {
     public var presenceMissing = 0
 
     /// Adds up the accounting of every user.
-    static func compute(_ accounts: [UserAccounting], rawSendCount: Int) -> DeliveryTotals {
+    static func compute(
+        _ accounts: [UserAccounting], rawSendCount: Int, roomSendCounts: [String: Int] = [:]
+    ) -> DeliveryTotals {
         var totals = DeliveryTotals()
         let lastSeq = UserAccounting.lastSeqByRoom(accounts)
         for account in accounts {
@@ -92,6 +96,7 @@ public struct DeliveryTotals: Sendable, Equatable, Codable {
                 totals.outOfOrder += account.rawTrackers.values.reduce(0) { $0 + $1.outOfOrder }
             }
         }
+        totals.add(accounts.flatMap(\.markerMemberships), lastNumbers: roomSendCounts)
         totals.computePresence(accounts)
         return totals
     }

@@ -28,6 +28,8 @@ final class LoadRunContext: Sendable {
     let scriptsRunning = ManagedAtomic<Int>(0)
     /// Every raw-mode send takes the next number: a receiver counts what was sent after it connected.
     let rawSendCounter = ManagedAtomic<Int>(0)
+    /// Sends to each room, numbered for protocols without a seq of their own (``RoomSendCounters``).
+    let roomSends = RoomSendCounters()
     /// Cleared at the end of the measured window: what happens after is not counted.
     let measuring = ManagedAtomic<Bool>(true)
     let fanout = FanoutTracker()
@@ -67,6 +69,7 @@ final class LoadRunContext: Sendable {
     /// The URL user `name` (user index `userIndex`) connects to.
     func url(for name: String, userIndex: Int) -> WebSocketURL {
         let target = self.targetURLs[userIndex % self.targetURLs.count]
+        if self.scenario.wireProtocol == .socketio { return SocketIOAdapter.engineURL(target) }
         guard self.scenario.wireProtocol == .chat else { return target }
         var url = target
         let separator = url.requestTarget.contains("?") ? "&" : "?"

@@ -11,6 +11,7 @@ public enum LoadRunner {
         let startedAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         let cpuAtStart = ProcessUsage.cpuSeconds()
         let plan = LoadPlan(scenario: scenario, shard: options.shard)
+        if let problem = scenario.adapterProblem { throw LoadRunError.invalid(problem) }
 
         // Where to connect: the option, the scenario, or an embedded server.
         let (targetTexts, embeddedServer) = try await Self.targets(for: scenario, options: options)

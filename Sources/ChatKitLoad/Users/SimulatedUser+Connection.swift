@@ -34,7 +34,9 @@ extension SimulatedUser {
         self.connection = connection
         let elapsed = LoadRunContext.now() - self.connectStartedNanoseconds
         self.metrics.update { $0.connectLatency.record(nanoseconds: elapsed) }
-        if !self.isChat {
+        if self.adapterSession != nil {
+            self.adapterDidOpen(connection)
+        } else if !self.isChat {
             self.rawReadyAtCounter = self.rawReadyAtCounter ?? self.run.rawSendCounter.load(ordering: .relaxed)
             self.becameReady()
         }
@@ -83,6 +85,7 @@ extension SimulatedUser {
         }
         self.pendingJoins.removeAll()
         self.pendingLeaves.removeAll()
+        self.adapterDidClose()
         guard !self.closedByRunner, self.run.measuring.load(ordering: .relaxed) else { return }
         self.lostConnection = true
         let cause = FailureCauseText.close(code: code, reason: reason)
