@@ -11,20 +11,27 @@ Client frames:
   {"op":"direct","to":NAME,"data":{"text":T}}        the recipient and the sender get
                                                      {"op":"dm","from":SENDER,"to":NAME,"data":{"text":T}}
 Anything else is answered {"op":"fail","reason":...}.
+With --tokens FILE (a JSON object {name: token}), the handshake must offer the subprotocol "pubsub.v1", name the
+user in the query (?user=NAME) and carry "Authorization: Bearer TOKEN" with that user's token; else it is refused
+with HTTP 401.
 Fault injection: a published text containing "#drop-me" is delivered, then the publisher's connection is closed
 (code 4000).
 Prints the port it listens on (127.0.0.1), serves until stdin closes, then prints one JSON line of what it did:
-{"published": publishes, "delivered": event frames sent, "direct": direct messages, "dropped": connections dropped}.
+{"published": publishes, "delivered": event frames sent, "direct": direct messages, "dropped": connections dropped,
+ "accepted": handshakes accepted, "refused": handshakes refused}.
 """
+import argparse
 import asyncio
+import http
 import json
 import sys
+from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import serve
 
 channels = {}  # channel -> set of connections
 names = {}  # name -> connection
-stats = {"published": 0, "delivered": 0, "direct": 0, "dropped": 0}
+stats = {"published": 0, "delivered": 0, "direct": 0, "dropped": 0, "accepted": 0, "refused": 0}
 
 
 def frame(**fields):
@@ -94,8 +101,29 @@ async def handler(ws):
             del names[name]
 
 
+def checker(tokens):
+    def check(connection, request):
+        if tokens is None:
+            stats["accepted"] += 1
+            return None
+        user = parse_qs(urlsplit(request.path).query).get("user", [""])[0]
+        offered = request.headers.get("Sec-WebSocket-Protocol", "")
+        if (tokens.get(user) is None or request.headers.get("Authorization") != f"Bearer {tokens[user]}"
+                or "pubsub.v1" not in [p.strip() for p in offered.split(",")]):
+            stats["refused"] += 1
+            return connection.respond(http.HTTPStatus.UNAUTHORIZED, "bad user, token or subprotocol\n")
+        stats["accepted"] += 1
+        return None
+    return check
+
+
 async def main():
-    async with serve(handler, "127.0.0.1", 0, max_size=2**20, ping_interval=None) as server:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tokens", help="a JSON file {name: token}: handshakes must present their token")
+    args = parser.parse_args()
+    tokens = json.load(open(args.tokens)) if args.tokens else None
+    async with serve(handler, "127.0.0.1", 0, max_size=2**20, ping_interval=None, process_request=checker(tokens),
+                     subprotocols=["pubsub.v1"] if tokens is not None else None) as server:
         print(server.sockets[0].getsockname()[1], flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     print(json.dumps(stats), flush=True)

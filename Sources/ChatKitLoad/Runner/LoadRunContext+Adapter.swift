@@ -7,10 +7,12 @@ extension LoadRunContext {
             return nil
         case .json:
             guard let settings = self.scenario.json else { return nil }
-            return JSONProtocolAdapter(settings: settings, userValues: ["name": user.name, "i": String(user.index)])
+            return JSONProtocolAdapter(
+                settings: settings, userValues: self.placeholderValues(name: user.name, userIndex: user.index))
         case .socketio:
             guard let settings = self.scenario.socketio else { return nil }
-            return SocketIOAdapter(settings: settings, userValues: ["name": user.name, "i": String(user.index)])
+            return SocketIOAdapter(
+                settings: settings, userValues: self.placeholderValues(name: user.name, userIndex: user.index))
         }
     }
 }

@@ -31,6 +31,8 @@ public struct Scenario: Sendable, Equatable {
     public var json: JSONProtocolSettings?
     /// The `socketio` adapter's events (protocol `socketio` only).
     public var socketio: SocketIOProtocolSettings?
+    /// Headers, subprotocols and tokens for every user's handshake.
+    public var connection = ConnectionSettings()
 
     /// Total number of simulated users.
     public var userCount: Int { self.groups.reduce(0) { $0 + $1.count } }

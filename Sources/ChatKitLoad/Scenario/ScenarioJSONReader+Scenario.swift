@@ -8,7 +8,7 @@ extension ScenarioJSONReader {
         guard let object = self.object(root, "scenario") else { return nil }
         self.unknownKeys(object, [
             "name", "description", "seed", "target", "admin", "protocol", "connectTimeout", "reconnect", "groups",
-            "phases", "drain", "thresholds", "tolerate", "json", "socketio", "$schema",
+            "phases", "drain", "thresholds", "tolerate", "json", "socketio", "connection", "$schema",
         ], "")
         let name = self.string(object, "name", "", required: true) ?? ""
         let description = self.string(object, "description", "")
@@ -80,6 +80,15 @@ extension ScenarioJSONReader {
             phases: phases, drainSeconds: drain, thresholds: thresholds, tolerate: tolerate)
         scenario.json = json
         scenario.socketio = socketio
+        scenario.connection = self.connection(object["connection"])
+        if scenario.connection.tokensFile == nil {
+            var templates: [(String, JSONFrameTemplate?)] = []
+            if let json { templates += [("json.hello", json.hello), ("json.join", json.join), ("json.say", json.say)] }
+            if let socketio { templates.append(("socketio.auth", socketio.auth)) }
+            for case (let path, let template?) in templates where template.placeholders.contains("token") {
+                self.problem(path, "{token} needs connection.tokensFile (one token a line)")
+            }
+        }
         return scenario
     }
 }

@@ -13,7 +13,7 @@ extension SimulatedUser {
         self.metrics.update { $0.connectAttempts += 1 }
         let url = self.run.url(for: self.name, userIndex: self.planned.index)
         WebSocketClient.connect(
-            to: url, configuration: self.run.clientConfiguration, eventLoop: self.eventLoop, makeDelegate: { self }
+            to: url, configuration: self.run.clientConfiguration(for: self.planned), eventLoop: self.eventLoop, makeDelegate: { self }
         ).whenComplete { result in
             switch result {
             case .success:
