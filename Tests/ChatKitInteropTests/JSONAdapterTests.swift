@@ -44,6 +44,9 @@ final class JSONAdapterTests: XCTestCase {
         XCTAssertEqual(c("delivery.lost"), 0)
         XCTAssertEqual(c("delivery.duplicated"), 0)
         XCTAssertEqual(c("delivery.outOfOrder"), 0)
+        // Users join one after another: each member sees the later ones' joins (the peers announce joins only).
+        XCTAssertGreaterThan(c("presence.expected"), 0)
+        XCTAssertEqual(c("presence.missing"), 0, report.summaryText())
         XCTAssertEqual(c("whisper.sent"), 5)
         XCTAssertEqual(c("whisper.delivered"), 5)
         XCTAssertEqual(stats["direct"], 5)

@@ -20,6 +20,14 @@ struct MarkerMembership: Sendable {
     var senders: [Int: SequenceTracker] = [:]
     /// Distinct copies received.
     var received = 0
+    /// Whether the protocol announces joins, so presence is counted (joins only: see ``DeliveryTotals``).
+    var countsPresence = false
+    /// When the join was sent and acknowledged (equal without acks), and when the membership ended (monotonic ns).
+    var joinRequestedNanoseconds: Int64 = 0
+    var joinAckNanoseconds: Int64 = 0
+    var endNanoseconds: Int64?
+    /// Presence announcements of other users' joins received during this membership.
+    var presenceObserved = 0
 
     init(room: String, startAfter: Int) {
         self.room = room

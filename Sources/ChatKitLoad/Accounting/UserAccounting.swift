@@ -111,6 +111,8 @@ public struct DeliveryTotals: Sendable, Equatable, Codable {
             var joinAck: Int64
             var endRequested: Int64?
             var endAck: Int64?
+            /// Whether the protocol announces leaves (the adapters' protocols are counted for joins only).
+            var leavesAnnounced = true
         }
         var byRoom: [String: [(Interval, Int)]] = [:]  // interval and presence observed
         for account in accounts {
@@ -121,6 +123,13 @@ public struct DeliveryTotals: Sendable, Equatable, Codable {
                     endAck: membership.endAckNanoseconds)
                 byRoom[membership.room, default: []].append((interval, membership.presenceObserved))
             }
+            for membership in account.markerMemberships where membership.countsPresence {
+                let interval = Interval(
+                    user: account.userIndex, joinRequested: membership.joinRequestedNanoseconds,
+                    joinAck: membership.joinAckNanoseconds, endRequested: membership.endNanoseconds,
+                    endAck: membership.endNanoseconds, leavesAnnounced: false)
+                byRoom[membership.room, default: []].append((interval, membership.presenceObserved))
+            }
         }
         for (_, members) in byRoom {
             for (member, observed) in members {
@@ -128,7 +137,7 @@ public struct DeliveryTotals: Sendable, Equatable, Codable {
                 var expected = 0
                 for (other, _) in members where other.user != member.user {
                     if other.joinRequested > member.joinAck && other.joinAck < memberEnd { expected += 1 }
-                    if let leaveRequested = other.endRequested, let leaveAck = other.endAck,
+                    if other.leavesAnnounced, let leaveRequested = other.endRequested, let leaveAck = other.endAck,
                         leaveRequested > member.joinAck && leaveAck < memberEnd
                     {
                         expected += 1

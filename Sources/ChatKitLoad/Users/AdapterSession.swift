@@ -7,7 +7,7 @@ struct AdapterSession {
     /// Ended memberships (left, or lost with the connection).
     var finished: [MarkerMembership] = []
     /// Joins sent and not yet acknowledged, oldest first, with their ack ids (protocols with join acks).
-    var pendingJoins: [(room: String, ackID: Int)] = []
+    var pendingJoins: [(room: String, ackID: Int, requestedNanoseconds: Int64)] = []
     /// Initial rooms not yet joined in this connection; the user is ready when none is left.
     var initialRoomsPending: Set<String> = []
     /// This user's number of sends to each room (the marker's sender number).

@@ -30,8 +30,10 @@ extension SimulatedUser {
     /// The connection is gone: every open membership ends with it (what is sent while away counts as lost).
     func adapterDidClose() {
         guard var session = self.adapterSession else { return }
+        let now = LoadRunContext.now()
         for var membership in session.open.values {
             membership.disconnected = true
+            membership.endNanoseconds = now
             session.finished.append(membership)
         }
         session.open.removeAll()
@@ -48,11 +50,11 @@ extension SimulatedUser {
         guard let frame = session.adapter.joinFrame(room: room, ackID: ackID) else { return }
         _ = connection.send(text: frame)
         if session.adapter.capabilities.joinAcks {
-            session.pendingJoins.append((room, ackID))
+            session.pendingJoins.append((room, ackID, LoadRunContext.now()))
             self.adapterSession = session
         } else {
             self.adapterSession = session
-            self.adapterJoined(room)
+            self.adapterJoined(room, requestedNanoseconds: LoadRunContext.now())
         }
     }
 
@@ -63,6 +65,7 @@ extension SimulatedUser {
         _ = connection.send(text: frame)
         if var membership = session.open.removeValue(forKey: room) {
             membership.through = self.run.roomSends.current(room)
+            membership.endNanoseconds = LoadRunContext.now()
             session.finished.append(membership)
         }
         self.adapterSession = session
@@ -111,9 +114,9 @@ extension SimulatedUser {
                     return true
                 })
             else { return }
-            let acked = session.pendingJoins.remove(at: position).room
+            let acked = session.pendingJoins.remove(at: position)
             self.adapterSession = session
-            self.adapterJoined(acked)
+            self.adapterJoined(acked.room, requestedNanoseconds: acked.requestedNanoseconds)
         case .roomMessage(let room, _, let text):
             guard measuring else { return }
             RawMarkerScanner.forEachMarker(in: ByteBuffer(string: text)) { marker in
@@ -138,8 +141,12 @@ extension SimulatedUser {
             }
         case .sessionEnded(let reason):
             self.connection?.close(code: WebSocketCloseCode.normal, reason: reason)
-        case .presence:
-            break  // recognised; presence is counted for the chat protocol only
+        case .presence(let room, let name):
+            // Joins of other users of this run (this shard's, in a sharded run) in a room the user is in.
+            guard measuring, let room, let name, name != self.name, self.adapterSession?.open[room] != nil,
+                let index = self.run.plan.userIndex(named: name), self.run.plan.isLocal(index)
+            else { return }
+            self.adapterSession?.open[room]?.presenceObserved += 1
         case .error(let code):
             guard measuring else { return }
             self.metrics.update {
@@ -149,14 +156,21 @@ extension SimulatedUser {
     }
 
     /// A membership of `room` begins now: it expects every send to the room numbered from here on.
-    private func adapterJoined(_ room: String) {
+    private func adapterJoined(_ room: String, requestedNanoseconds: Int64) {
         guard var session = self.adapterSession else { return }
         let current = self.run.roomSends.current(room)
+        let now = LoadRunContext.now()
         // A membership lost with the connection ends where this one begins.
         if let index = session.finished.lastIndex(where: { $0.room == room && $0.disconnected && $0.through == nil }) {
             session.finished[index].through = current
         }
-        if session.open[room] == nil { session.open[room] = MarkerMembership(room: room, startAfter: current) }
+        if session.open[room] == nil {
+            var membership = MarkerMembership(room: room, startAfter: current)
+            membership.countsPresence = session.adapter.capabilities.presence
+            membership.joinRequestedNanoseconds = requestedNanoseconds
+            membership.joinAckNanoseconds = now
+            session.open[room] = membership
+        }
         let becameReady = session.initialRoomsPending.remove(room) != nil && session.initialRoomsPending.isEmpty
         self.adapterSession = session
         if becameReady { self.becameReady() }
