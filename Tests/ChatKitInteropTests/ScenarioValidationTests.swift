@@ -84,7 +84,7 @@ final class ScenarioValidationTests: XCTestCase {
             (self.with("thresholds", #"{"delivery.expected":"< 5%"}"#),
              "thresholds.delivery.expected: delivery.expected has no base to take a percentage of"),
             (self.with("target", #""http://x""#), "target: invalid WebSocket URL http://x: scheme must be ws"),
-            (self.with("protocol", #""carrier-pigeon""#), #"protocol: expected "chat" or "raw", got "carrier-pigeon""#),
+            (self.with("protocol", #""carrier-pigeon""#), #"protocol: expected "chat", "raw", "json" or "socketio", got "carrier-pigeon""#),
             (self.with("colour", #""blue""#), "colour: unknown field; expected one of"),
             (self.with("name", "7"), "name: expected a string, got 7"),
             (self.with("phases", #"[{"type":"hold","duration":"1e3"}]"#),

@@ -31,6 +31,8 @@ struct UserAccounting: Sendable {
     /// Raw mode: per-sender trackers and the send counter when this user became ready.
     var rawTrackers: [Int: SequenceTracker]
     var rawReadyAtCounter: Int?
+    /// Protocols through an adapter: memberships counted from chatctl's markers.
+    var markerMemberships: [MarkerMembership] = []
     /// Whether the user was ever connected and in its rooms (the run checks count users that never were).
     var wasEverReady = false
     /// Whether the user lost a connection during the run (not closed by the runner).
@@ -64,7 +66,9 @@ public struct DeliveryTotals: Sendable, Equatable, Codable {
     public var presenceMissing = 0
 
     /// Adds up the accounting of every user.
-    static func compute(_ accounts: [UserAccounting], rawSendCount: Int) -> DeliveryTotals {
+    static func compute(
+        _ accounts: [UserAccounting], rawSendCount: Int, roomSendCounts: [String: Int] = [:]
+    ) -> DeliveryTotals {
         var totals = DeliveryTotals()
         let lastSeq = UserAccounting.lastSeqByRoom(accounts)
         for account in accounts {
@@ -92,6 +96,7 @@ public struct DeliveryTotals: Sendable, Equatable, Codable {
                 totals.outOfOrder += account.rawTrackers.values.reduce(0) { $0 + $1.outOfOrder }
             }
         }
+        totals.add(accounts.flatMap(\.markerMemberships), lastNumbers: roomSendCounts)
         totals.computePresence(accounts)
         return totals
     }
@@ -106,6 +111,8 @@ public struct DeliveryTotals: Sendable, Equatable, Codable {
             var joinAck: Int64
             var endRequested: Int64?
             var endAck: Int64?
+            /// Whether the protocol announces leaves (the adapters' protocols are counted for joins only).
+            var leavesAnnounced = true
         }
         var byRoom: [String: [(Interval, Int)]] = [:]  // interval and presence observed
         for account in accounts {
@@ -116,6 +123,13 @@ public struct DeliveryTotals: Sendable, Equatable, Codable {
                     endAck: membership.endAckNanoseconds)
                 byRoom[membership.room, default: []].append((interval, membership.presenceObserved))
             }
+            for membership in account.markerMemberships where membership.countsPresence {
+                let interval = Interval(
+                    user: account.userIndex, joinRequested: membership.joinRequestedNanoseconds,
+                    joinAck: membership.joinAckNanoseconds, endRequested: membership.endNanoseconds,
+                    endAck: membership.endNanoseconds, leavesAnnounced: false)
+                byRoom[membership.room, default: []].append((interval, membership.presenceObserved))
+            }
         }
         for (_, members) in byRoom {
             for (member, observed) in members {
@@ -123,7 +137,7 @@ public struct DeliveryTotals: Sendable, Equatable, Codable {
                 var expected = 0
                 for (other, _) in members where other.user != member.user {
                     if other.joinRequested > member.joinAck && other.joinAck < memberEnd { expected += 1 }
-                    if let leaveRequested = other.endRequested, let leaveAck = other.endAck,
+                    if other.leavesAnnounced, let leaveRequested = other.endRequested, let leaveAck = other.endAck,
                         leaveRequested > member.joinAck && leaveAck < memberEnd
                     {
                         expected += 1

@@ -18,7 +18,7 @@ extension LoadPlan {
                 continue
             }
             switch arrivals.action {
-            case .say where scenario.wireProtocol == .chat:
+            case .say where scenario.wireProtocol != .raw:
                 var roomless = 0
                 var groups = Set<String>()
                 for arrival in schedule where arrival.room == nil {
@@ -37,7 +37,7 @@ extension LoadPlan {
                 break
             }
         }
-        for group in scenario.groups where scenario.wireProtocol == .chat && group.rooms.isEmpty {
+        for group in scenario.groups where scenario.wireProtocol != .raw && group.rooms.isEmpty {
             if Self.saysWithoutRoomBeforeJoin(group.script) {
                 warnings.append(
                     "groups \"\(group.name)\": its script says without a room before any join, and its users join "

@@ -36,7 +36,7 @@ extension LoadReport {
         let c = { (counter: LoadCounter) in self.counters[counter] ?? 0 }
         lines.append("delivery     expected \(c(.deliveryExpected))  received \(c(.deliveryReceived))  "
             + "lost \(c(.deliveryLost))  duplicated \(c(.deliveryDuplicated))  out of order \(c(.deliveryOutOfOrder))")
-        if self.scenario.wireProtocol == .chat {
+        if self.scenario.wireProtocol != .raw {
             lines.append("whispers     sent \(c(.whisperSent))  delivered \(c(.whisperDelivered))  "
                 + "lost \(c(.whisperLost))  leaks \(c(.whisperLeaks))")
             lines.append("presence     expected \(c(.presenceExpected))  observed \(c(.presenceObserved))  "

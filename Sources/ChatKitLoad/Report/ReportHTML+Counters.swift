@@ -51,7 +51,7 @@ extension ReportHTML {
                 counter("out of order", .deliveryOutOfOrder, bad: true),
             ])
         ]
-        if report.scenario.wireProtocol == .chat {
+        if report.scenario.wireProtocol != .raw {
             cards.append(CounterCard(title: "Whispers", rows: [
                 counter("sent", .whisperSent), counter("delivered", .whisperDelivered),
                 counter("lost", .whisperLost, bad: true), counter("leaks", .whisperLeaks, bad: true),

@@ -18,6 +18,8 @@ final class LoadRunContext: Sendable {
     let adminAuthorization: String?
     /// A send that leaves later than this after its planned time counts as late.
     let lateThresholdNanoseconds: Int64
+    /// Tokens by user index, from the scenario's tokens file (`{token}`); empty without one.
+    let userTokens: [String]
 
     /// Whether user N is connected and in its rooms (read by whisperers choosing a target).
     private let readyFlags: [ManagedAtomic<Bool>]
@@ -28,6 +30,8 @@ final class LoadRunContext: Sendable {
     let scriptsRunning = ManagedAtomic<Int>(0)
     /// Every raw-mode send takes the next number: a receiver counts what was sent after it connected.
     let rawSendCounter = ManagedAtomic<Int>(0)
+    /// Sends to each room, numbered for protocols without a seq of their own (``RoomSendCounters``).
+    let roomSends = RoomSendCounters()
     /// Cleared at the end of the measured window: what happens after is not counted.
     let measuring = ManagedAtomic<Bool>(true)
     let fanout = FanoutTracker()
@@ -36,8 +40,10 @@ final class LoadRunContext: Sendable {
 
     init(
         plan: LoadPlan, targetURLs: [WebSocketURL], clientConfiguration: ClientConfiguration,
-        transport: LoadHTTPTransport?, httpBase: String?, adminAuthorization: String?, lateThresholdNanoseconds: Int64
+        transport: LoadHTTPTransport?, httpBase: String?, adminAuthorization: String?, lateThresholdNanoseconds: Int64,
+        userTokens: [String] = []
     ) {
+        self.userTokens = userTokens
         self.plan = plan
         precondition(!targetURLs.isEmpty, "a run needs a target")
         self.targetURLs = targetURLs
@@ -66,7 +72,9 @@ final class LoadRunContext: Sendable {
 
     /// The URL user `name` (user index `userIndex`) connects to.
     func url(for name: String, userIndex: Int) -> WebSocketURL {
-        let target = self.targetURLs[userIndex % self.targetURLs.count]
+        let target = self.fillingPlaceholders(
+            self.targetURLs[userIndex % self.targetURLs.count], name: name, userIndex: userIndex)
+        if self.scenario.wireProtocol == .socketio { return SocketIOAdapter.engineURL(target) }
         guard self.scenario.wireProtocol == .chat else { return target }
         var url = target
         let separator = url.requestTarget.contains("?") ? "&" : "?"

@@ -16,7 +16,9 @@ public enum LoadRunError: Error, Sendable, CustomStringConvertible {
         case .targetUnreachable(let url, let reason): return "target unreachable: \(url): \(reason)"
         case .targetUnusable(_, let reason): return "target unusable: \(reason)"
         case .invalid(let message): return message
-        case .targetMissing: return "protocol raw needs a target: set the scenario's \"target\" or the run's target"
+        case .targetMissing:
+            return "protocol raw needs a target: set the scenario's \"target\" or the run's target"
+                + " (only protocol chat has an embedded server)"
         }
     }
 }

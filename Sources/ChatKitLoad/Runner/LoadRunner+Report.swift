@@ -50,7 +50,9 @@ extension LoadRunner {
         var metrics = LoadMetrics()
         for loop in loopMetrics { metrics.merge(loop.totals) }
         metrics.fanoutSpread.merge(context.fanout.histogram)
-        let delivery = DeliveryTotals.compute(accounts, rawSendCount: context.rawSendCounter.load(ordering: .relaxed))
+        let delivery = DeliveryTotals.compute(
+            accounts, rawSendCount: context.rawSendCounter.load(ordering: .relaxed),
+            roomSendCounts: context.roomSends.all)
         let plannedArrivals = Self.plannedLocalArrivals(plan)
         var counters = Self.counters(metrics, delivery)
         counters[.usersTotal] = userCount

@@ -11,13 +11,18 @@ public enum LoadRunner {
         let startedAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         let cpuAtStart = ProcessUsage.cpuSeconds()
         let plan = LoadPlan(scenario: scenario, shard: options.shard)
+        if let problem = scenario.adapterProblem { throw LoadRunError.invalid(problem) }
+        // Before the pre-flight: a bad tokens file is the scenario's fault, whatever the target.
+        let userTokens = try scenario.connection.tokensFile.map {
+            try TokensFile.read($0, users: scenario.userCount)
+        } ?? []
 
         // Where to connect: the option, the scenario, or an embedded server.
         let (targetTexts, embeddedServer) = try await Self.targets(for: scenario, options: options)
         do {
             let report = try await Self.run(
                 plan: plan, targetTexts: targetTexts, embedded: embeddedServer != nil, options: options,
-                startedAt: startedAt, cpuAtStart: cpuAtStart)
+                startedAt: startedAt, cpuAtStart: cpuAtStart, userTokens: userTokens)
             try? await embeddedServer?.shutdown()
             return report
         } catch {
@@ -28,7 +33,7 @@ public enum LoadRunner {
 
     private static func run(
         plan: LoadPlan, targetTexts: [String], embedded: Bool, options: LoadRunOptions, startedAt: Date,
-        cpuAtStart: Double
+        cpuAtStart: Double, userTokens: [String]
     ) async throws -> LoadReport {
         let scenario = plan.scenario
         var targetURLs: [WebSocketURL] = []
@@ -60,10 +65,11 @@ public enum LoadRunner {
         clientConfiguration.webSocket.sendQueueLimit = 65_536
         clientConfiguration.webSocket.sendQueueBytes = .max  // the generator's queue is bounded in frames
         clientConfiguration.tls = options.tls
+        clientConfiguration.subprotocols = scenario.connection.subprotocols
         let context = LoadRunContext(
             plan: plan, targetURLs: targetURLs, clientConfiguration: clientConfiguration, transport: options.transport,
             httpBase: httpBase, adminAuthorization: adminAuthorization,
-            lateThresholdNanoseconds: Int64(options.lateThresholdSeconds * 1e9))
+            lateThresholdNanoseconds: Int64(options.lateThresholdSeconds * 1e9), userTokens: userTokens)
         let loops = Array(group.makeIterator())
         let loopMetrics = loops.map { _ in LoopMetrics() }
         // Before any user exists, after everything the run needs whatever its size (threads, libcurl, the plan).

@@ -11,7 +11,7 @@ public struct Scenario: Sendable, Equatable {
     public var target: String?
     /// Base HTTP URL and token of the server's admin API, for stats before and after and for `http` steps.
     public var admin: AdminTarget?
-    /// The protocol spoken: the chat protocol, or raw broadcast frames.
+    /// The protocol spoken: the chat protocol, raw broadcast frames, or another protocol through its adapter.
     public var wireProtocol: LoadProtocol
     /// How long a user may take to connect.
     public var connectTimeoutSeconds: Double
@@ -29,6 +29,12 @@ public struct Scenario: Sendable, Equatable {
     public var thresholds: [Threshold]
     /// What the built-in run checks allow to go wrong (``RunCheck``); empty: nothing.
     public var tolerate = RunTolerance()
+    /// The `json` adapter's mapping (protocol `json` only).
+    public var json: JSONProtocolSettings?
+    /// The `socketio` adapter's events (protocol `socketio` only).
+    public var socketio: SocketIOProtocolSettings?
+    /// Headers, subprotocols and tokens for every user's handshake.
+    public var connection = ConnectionSettings()
 
     /// Total number of simulated users.
     public var userCount: Int { self.groups.reduce(0) { $0 + $1.count } }
@@ -49,6 +55,11 @@ public enum LoadProtocol: String, Sendable, Equatable, Codable {
     /// A plain broadcast server (every text frame goes to every client, like gorilla/websocket's chat
     /// example): latency and delivery come from markers chatctl puts in each payload.
     case raw
+    /// Any JSON-over-WebSocket chat protocol, mapped by the scenario's `json` block (docs/protocols.md): rooms and
+    /// whispers as the mapping allows, delivery from markers chatctl puts in each text.
+    case json
+    /// Socket.IO v5 over Engine.IO v4 on a WebSocket, mapped by the scenario's `socketio` block (docs/protocols.md).
+    case socketio
 }
 
 /// Reconnection after a lost connection.

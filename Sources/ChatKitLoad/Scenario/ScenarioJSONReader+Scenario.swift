@@ -8,7 +8,7 @@ extension ScenarioJSONReader {
         guard let object = self.object(root, "scenario") else { return nil }
         self.unknownKeys(object, [
             "name", "description", "seed", "target", "admin", "protocol", "connectTimeout", "reconnect", "groups",
-            "phases", "drain", "thresholds", "tolerate", "$schema",
+            "phases", "drain", "thresholds", "tolerate", "json", "socketio", "connection", "$schema",
         ], "")
         let name = self.string(object, "name", "", required: true) ?? ""
         let description = self.string(object, "description", "")
@@ -30,7 +30,7 @@ extension ScenarioJSONReader {
         var wireProtocol = LoadProtocol.chat
         if let text = self.string(object, "protocol", "") {
             if let value = LoadProtocol(rawValue: text) { wireProtocol = value } else {
-                self.problem("protocol", "expected \"chat\" or \"raw\", got \"\(text)\"")
+                self.problem("protocol", "expected \"chat\", \"raw\", \"json\" or \"socketio\", got \"\(text)\"")
             }
         }
         let connectTimeout = self.duration(object, "connectTimeout", "") ?? 10
@@ -52,14 +52,47 @@ extension ScenarioJSONReader {
                 self.problem(problem.path, problem.message)
             }
         }
-        if wireProtocol == .raw, !self.churn.isEmpty {
+        if wireProtocol != .chat, !self.churn.isEmpty {
             self.problem("phases", "churn phases need the chat protocol (recovery rejoins rooms)")
+        }
+        var json: JSONProtocolSettings?
+        if wireProtocol == .json {
+            json = self.jsonProtocol(object["json"])
+            if let json {
+                for problem in Scenario.jsonProblems(json, groups: groups, phases: phases) {
+                    self.problem(problem.path, problem.message)
+                }
+            }
+        } else if object["json"] != nil {
+            self.problem("json", "only with protocol \"json\"")
+        }
+        var socketio: SocketIOProtocolSettings?
+        if wireProtocol == .socketio {
+            socketio = self.socketIOProtocol(object["socketio"])
+            if let socketio {
+                for problem in Scenario.jsonProblems(socketio.events, groups: groups, phases: phases) {
+                    self.problem(problem.path, problem.message.replacingOccurrences(of: "json.", with: "socketio."))
+                }
+            }
+        } else if object["socketio"] != nil {
+            self.problem("socketio", "only with protocol \"socketio\"")
         }
         var scenario = Scenario(
             name: name, description: description, seed: UInt64(seed), target: target, admin: admin,
             wireProtocol: wireProtocol, connectTimeoutSeconds: connectTimeout, reconnect: reconnect, groups: groups,
             phases: phases, drainSeconds: drain, thresholds: thresholds, tolerate: tolerate)
         scenario.churn = self.churn
+        scenario.json = json
+        scenario.socketio = socketio
+        scenario.connection = self.connection(object["connection"])
+        if scenario.connection.tokensFile == nil {
+            var templates: [(String, JSONFrameTemplate?)] = []
+            if let json { templates += [("json.hello", json.hello), ("json.join", json.join), ("json.say", json.say)] }
+            if let socketio { templates.append(("socketio.auth", socketio.auth)) }
+            for case (let path, let template?) in templates where template.placeholders.contains("token") {
+                self.problem(path, "{token} needs connection.tokensFile (one token a line)")
+            }
+        }
         return scenario
     }
 }

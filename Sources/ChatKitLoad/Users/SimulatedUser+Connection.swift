@@ -13,7 +13,7 @@ extension SimulatedUser {
         self.metrics.update { $0.connectAttempts += 1 }
         let url = self.run.url(for: self.name, userIndex: self.planned.index)
         WebSocketClient.connect(
-            to: url, configuration: self.run.clientConfiguration, eventLoop: self.eventLoop, makeDelegate: { self }
+            to: url, configuration: self.run.clientConfiguration(for: self.planned), eventLoop: self.eventLoop, makeDelegate: { self }
         ).whenComplete { result in
             switch result {
             case .success:
@@ -34,7 +34,9 @@ extension SimulatedUser {
         self.connection = connection
         let elapsed = LoadRunContext.now() - self.connectStartedNanoseconds
         self.metrics.update { $0.connectLatency.record(nanoseconds: elapsed) }
-        if !self.isChat {
+        if self.adapterSession != nil {
+            self.adapterDidOpen(connection)
+        } else if !self.isChat {
             self.rawReadyAtCounter = self.rawReadyAtCounter ?? self.run.rawSendCounter.load(ordering: .relaxed)
             self.becameReady()
         }
@@ -84,6 +86,7 @@ extension SimulatedUser {
         }
         self.pendingJoins.removeAll()
         self.pendingLeaves.removeAll()
+        self.adapterDidClose()
         if self.churnClosed() { return }  // a planned disconnection, not a loss
         guard !self.closedByRunner, self.run.measuring.load(ordering: .relaxed) else { return }
         self.lostConnection = true

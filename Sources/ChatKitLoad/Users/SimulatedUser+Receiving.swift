@@ -12,6 +12,10 @@ extension SimulatedUser {
     func webSocket(_ connection: WebSocketConnection, didReceiveTextBytes bytes: ByteBuffer) {
         let now = LoadRunContext.now()
         let measuring = self.run.measuring.load(ordering: .relaxed)
+        if self.adapterSession != nil {
+            self.adapterReceived(String(decoding: bytes.readableBytesView, as: UTF8.self), now: now, measuring: measuring)
+            return
+        }
         if self.isChat {
             if self.scriptState.expectation == nil && !self.scriptState.keepsFramesForExpect {
                 let handled = bytes.withUnsafeReadableBytes { raw -> Bool in
@@ -31,6 +35,10 @@ extension SimulatedUser {
     func webSocket(_ connection: WebSocketConnection, didReceiveText text: String) {
         let now = LoadRunContext.now()
         let measuring = self.run.measuring.load(ordering: .relaxed)
+        if self.adapterSession != nil {
+            self.adapterReceived(text, now: now, measuring: measuring)
+            return
+        }
         if measuring {
             self.metrics.update {
                 $0.messagesIn += 1

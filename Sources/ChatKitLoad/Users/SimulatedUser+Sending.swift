@@ -12,17 +12,23 @@ extension SimulatedUser {
 
     // MARK: Sending
 
+    /// The frames of the two protocols with receive paths of their own (`+ChatAccounting`, `+RawAccounting`).
+    static let chatAdapter = ChatProtocolAdapter()
+    static let rawAdapter = RawProtocolAdapter()
+
     func join(_ room: String) {
+        if self.adapterSession != nil { return self.adapterJoin(room) }
         self.pendingJoins[room] = LoadRunContext.now()
         let since = self.joinsWithEpoch ? 0 : nil
         self.connection?.send(text: ClientFrame.join(room: room, id: "join", since: since).encoded())
     }
 
     func leave(_ room: String) {
+        if self.adapterSession != nil { return self.adapterLeave(room) }
         // A join still waiting for its ack counts: the server handles the two in order.
         guard self.memberships[room] != nil || self.pendingJoins[room] != nil else { return }
         self.pendingLeaves[room] = LoadRunContext.now()
-        self.connection?.send(text: ClientFrame.leave(room: room, id: "leave").encoded())
+        self.connection?.send(text: Self.chatAdapter.leaveFrame(room: room) ?? "")
     }
 
     private func filler(_ content: MessageContent, reserved: Int) -> String {
@@ -49,21 +55,30 @@ extension SimulatedUser {
             return
         }
         let text: String
-        if self.isChat {
+        if let session = self.adapterSession {
+            guard let room = room ?? self.adapterRooms.sorted().randomElement(using: &self.random) else {
+                self.failedSend(SendFailure.noRoom)
+                return
+            }
+            self.sentCount += 1
+            let marker = self.adapterSayText(
+                room: room, scheduledNanoseconds: scheduledNanoseconds, sentNanoseconds: sentNanoseconds)
+            text = session.adapter.sayFrame(room: room, text: marker + self.filler(content, reserved: marker.utf8.count))
+        } else if self.isChat {
             guard let room = room ?? self.memberships.rooms.sorted().randomElement(using: &self.random) else {
                 self.failedSend(SendFailure.noRoom)
                 return
             }
             self.sentCount += 1
             let id = self.sendID(prefix: "", scheduledNanoseconds: scheduledNanoseconds, sentNanoseconds: sentNanoseconds)
-            text = ClientFrame.say(room: room, content: self.filler(content, reserved: id.utf8.count + 40), id: id).encoded()
+            text = Self.chatAdapter.sayFrame(room: room, text: self.filler(content, reserved: id.utf8.count + 40), id: id)
         } else {
             self.sentCount += 1
             let number = self.run.rawSendCounter.wrappingIncrementThenLoad(ordering: .relaxed)
             let marker = RawMarker(
                 sender: self.planned.index, senderNumber: self.sentCount, globalNumber: number,
                 sentNanoseconds: scheduledNanoseconds, lagNanoseconds: max(0, sentNanoseconds - scheduledNanoseconds))
-            text = marker.text + self.filler(content, reserved: marker.text.utf8.count)
+            text = Self.rawAdapter.sayFrame(room: "", text: marker.text + self.filler(content, reserved: marker.text.utf8.count))
         }
         self.record(
             connection.send(text: text), bytes: text.utf8.count, lag: sentNanoseconds - scheduledNanoseconds)
@@ -75,7 +90,7 @@ extension SimulatedUser {
             return self.holdWhileAway { self.whisper(to: targetIndex, content: content, scheduledNanoseconds: scheduledNanoseconds) }
         }
         let sentNanoseconds = LoadRunContext.now()
-        guard let connection = self.connection, self.isChat else {
+        guard let connection = self.connection, self.isChat || self.adapterSession != nil else {
             self.failedSend(SendFailure.notConnected)
             return
         }
@@ -85,10 +100,22 @@ extension SimulatedUser {
         }
         self.sentCount += 1
         let target = self.run.plan.users[targetIndex].name
-        let id = self.sendID(prefix: "w", scheduledNanoseconds: scheduledNanoseconds, sentNanoseconds: sentNanoseconds)
-        let text = ClientFrame.whisper(
-            to: target, content: self.filler(content, reserved: id.utf8.count + 40), id: id
-        ).encoded()
+        let text: String
+        if let session = self.adapterSession {
+            let marker = RawMarker(
+                sender: self.planned.index, senderNumber: self.sentCount, globalNumber: 0,
+                sentNanoseconds: scheduledNanoseconds, lagNanoseconds: max(0, sentNanoseconds - scheduledNanoseconds))
+            let body = marker.text + self.filler(content, reserved: marker.text.utf8.count)
+            guard let frame = session.adapter.whisperFrame(to: target, text: body) else {
+                self.failedSend(SendFailure.notConnected)
+                return
+            }
+            text = frame
+        } else {
+            let id = self.sendID(prefix: "w", scheduledNanoseconds: scheduledNanoseconds, sentNanoseconds: sentNanoseconds)
+            text = Self.chatAdapter.whisperFrame(
+                to: target, text: self.filler(content, reserved: id.utf8.count + 40), id: id)
+        }
         let result = connection.send(text: text)
         if result == .queued { self.metrics.update { $0.whispersSent += 1 } }
         self.record(result, bytes: text.utf8.count, lag: sentNanoseconds - scheduledNanoseconds)

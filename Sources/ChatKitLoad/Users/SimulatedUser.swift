@@ -42,6 +42,9 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
     /// Churn and recovery (``UserRecoveryState``; the behaviour is `+Churn` and `+Recovery`).
     var recovery = UserRecoveryState()
 
+    /// The adapter and its accounting, for protocols other than `chat` and `raw` (`SimulatedUser+Adapter.swift`).
+    var adapterSession: AdapterSession?
+
     /// The script interpreter's state (``ScriptState``; the interpreter is `SimulatedUser+Script.swift`).
     var scriptState = ScriptState()
     /// Padding for sized messages, by length, built once per length.
@@ -57,6 +60,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         self.run = run
         self.metrics = metrics
         self.random = SeededRandom.derived(from: run.scenario.seed, 0x5EED_0000 + UInt64(planned.index))
+        self.adapterSession = run.adapter(for: planned).map { AdapterSession(adapter: $0) }
     }
 
     var name: String { self.planned.name }
@@ -81,6 +85,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
             let expected = self.run.rawSendCounter.load(ordering: .relaxed) - readyAt
             progress.rawMissing = max(0, expected - self.rawReceived)
         }
+        progress.rawMissing += self.adapterMissing()
         return progress
     }
 
@@ -90,7 +95,7 @@ final class SimulatedUser: WebSocketDelegate, @unchecked Sendable {
         memberships += self.memberships.all
         return UserAccounting(
             userIndex: self.planned.index, memberships: memberships, rawTrackers: self.rawTrackers,
-            rawReadyAtCounter: self.rawReadyAtCounter, wasEverReady: self.wasEverReady,
-            lostConnection: self.lostConnection)
+            rawReadyAtCounter: self.rawReadyAtCounter, markerMemberships: self.adapterMemberships(),
+            wasEverReady: self.wasEverReady, lostConnection: self.lostConnection)
     }
 }

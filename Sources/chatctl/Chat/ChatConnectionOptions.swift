@@ -28,6 +28,9 @@ struct ChatConnectionOptions: ParsableArguments {
             throw ValidationError("--as: \(problem)")
         }
         guard self.connectTimeout > 0 else { throw ValidationError("--connect-timeout must be positive") }
+        guard self.wireProtocol == .chat || self.wireProtocol == .raw else {
+            throw ValidationError("--protocol: \(self.wireProtocol.rawValue) is for scenarios (chatctl run); use chat or raw here")
+        }
     }
 
     /// The name to use: `--as`, or `prefix-` and four random hex digits.

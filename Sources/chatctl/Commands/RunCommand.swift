@@ -82,7 +82,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("protocol"),
-        help: "Replace the scenario's protocol: chat, or raw for a plain broadcast server (latency and delivery from markers in each payload).")
+        help: "Replace the scenario's protocol: chat, raw for a plain broadcast server (latency and delivery from markers in each payload), or json or socketio (the scenario's json or socketio block maps it; docs/protocols.md).")
     var wireProtocol: LoadProtocol?
 
     @Option(help: "Replace the scenario's seed.")

@@ -63,7 +63,7 @@ struct SendCommand: AsyncParsableCommand {
             let text: String
             var awaited: String?
             switch (self.connection.wireProtocol, self.json) {
-            case (.raw, _):
+            case (.raw, _), (.json, _), (.socketio, _):
                 text = line
                 awaited = line
             case (.chat, true):
